@@ -1,0 +1,1 @@
+"""Finding and reading pages: config, extraction, the story profile, the spider."""

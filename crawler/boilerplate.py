@@ -1,0 +1,345 @@
+"""Boilerplate that sits inside article bodies and survives trafilatura.
+
+trafilatura finds the article block; inside it, outlets still interleave sign-up and paywall
+prompts, ad markers, share bars, photo credits, comment policies, copyright footers and "More
+from" lists. These rules work on the extracted text, one paragraph per line, and judge each line
+by its shape (length, letter case, end punctuation), by keywords in context (a call to action
+addressed to the reader, not a sentence that merely mentions a newsletter), by its position
+(next to an image credit, after a list heading, in the tail) and by repetition across the page.
+
+Every rule must leave real body text alone: a sentence that reports what someone said or did is
+body, whatever words it contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+# --- line shape ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”’]$")
+_REPORTED = re.compile(
+    r"\b(said|says|say|told|according to|announced|reported|reports|wrote|writes|tweeted|"
+    r"posted|added|explained|claimed|argued|noted|stated|asked|replied)\b",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[“”\"]")
+
+
+def words(line: str) -> list[str]:
+    """The words of a line, letters and digits only."""
+    return _WORD.findall(line)
+
+
+def is_sentence(line: str) -> bool:
+    """Ends like a sentence (full stop, question or exclamation mark, closing quote)."""
+    return bool(_SENTENCE_END.search(line.strip()))
+
+
+def is_all_caps(line: str) -> bool:
+    letters = [char for char in line if char.isalpha()]
+    return len(letters) >= 10 and sum(char.isupper() for char in letters) >= 0.9 * len(letters)
+
+
+def is_reported_speech(line: str) -> bool:
+    """Quotes or a reporting verb: the line tells what someone said, so it is body."""
+    return bool(_QUOTED.search(line) or _REPORTED.search(line))
+
+
+def looks_like_body(line: str) -> bool:
+    """A paragraph of prose: a sentence of eight words or more."""
+    return len(words(line)) >= 8 and is_sentence(line)
+
+
+# --- single-line rules -----------------------------------------------------------------------
+
+_AD_ALONE = re.compile(
+    r"^(advertisement|advertising|advert|ads?|sponsored( content| post| links?)?|paid (post|content)|"
+    r"promoted( content)?|partner content|skip (advertisement|ad)|ad feedback|report (this )?ad|"
+    r"(article|story|content|text|post) continues( below| after)?( (this|the))?( advertisement| ad)?|"
+    r"continue reading( (the )?(main )?(story|article))?( below)?|scroll (down )?to continue( reading)?|"
+    r"advertisement[\s:·|-]*scroll to continue|opt[\s-]?out of personali[sz]ed ads)$"
+)
+_AD_WORD = re.compile(r"\b(advertisement|advert|ad|ads|sponsored)\b")
+_AD_PLACE = re.compile(r"\b(below|after|above|continues?|skip|scroll|feedback)\b")
+
+
+def is_ad_marker(line: str) -> bool:
+    """'Advertisement', 'Article continues below advertisement', 'Story continues after ad'."""
+    folded = " ".join(word.lower() for word in words(line))
+    if _AD_ALONE.match(folded):
+        return True
+    short = len(folded.split()) <= 7 and not is_sentence(line.rstrip(".")) and line.count(".") <= 1
+    return short and bool(_AD_WORD.search(folded) and _AD_PLACE.search(folded))
+
+
+_SHARE_WORDS = frozenset(
+    "share shares sharing link links to on via with email e-mail mail print copy copied url "
+    "tweet facebook twitter x whatsapp linkedin reddit pinterest flipboard tumblr telegram "
+    "messenger sms threads bluesky mastodon instagram youtube tiktok snapchat pocket save "
+    "comment comments this article story page the opens in new window tab follow us icon".split()
+)
+_NETWORKS = frozenset(
+    "facebook twitter x whatsapp linkedin reddit pinterest flipboard tumblr telegram "
+    "messenger email e-mail mail print threads bluesky mastodon sms copy".split()
+)
+_CAMEL_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _share_tokens(line: str) -> list[str]:
+    """Words, with run-together buttons split: 'FacebookShare' -> 'facebook', 'share'."""
+    tokens: list[str] = []
+    for word in words(line):
+        if word.lower() in _SHARE_WORDS:
+            tokens.append(word.lower())
+        else:
+            tokens.extend(part.lower() for part in _CAMEL_JOIN.sub(" ", word).split())
+    return tokens
+
+
+def is_share_bar(line: str) -> bool:
+    """'Link to FacebookShare to XShare to Email', 'Share on Facebook Share on Twitter'."""
+    tokens = _share_tokens(line)
+    if not tokens or len(tokens) > 20:
+        return False
+    networks = sum(token in _NETWORKS for token in tokens)
+    others = sum(token not in _SHARE_WORDS for token in tokens)
+    return networks >= 2 and others == 0 or networks >= 1 and "share" in tokens and others == 0
+
+
+_CREDIT_WORDS = (
+    r"getty|afp|reuters|ap photo|associated press|shutterstock|wireimage|filmmagic|alamy|mega|"
+    r"backgrid|splash news|invision|courtesy|istock|imagn|usa today|pa images|epa|rex|"
+    r"photo|photos|photograph|image|images|credit"
+)
+_CREDIT_LINE = re.compile(
+    r"^\(?\s*(photo|photos|photograph|image|images|picture|pictures|source|credit|credits|"
+    r"illustration|video|graphic|pictured)( credit| by| courtesy of)?\s*[:|—–-]\s*[^.!?]{1,60}\)?$",
+    re.IGNORECASE,
+)
+_CREDIT_ALONE = re.compile(
+    rf"^\(?[^()]{{0,60}}\b({_CREDIT_WORDS})\b[^()]{{0,40}}\)?$", re.IGNORECASE
+)
+_TRAILING_CREDIT = re.compile(
+    rf"\s*\((?=[^()]*(?:/|\b(?:{_CREDIT_WORDS})\b))[^()]{{2,90}}\)\s*$", re.IGNORECASE
+)
+_AGENCY_SLASH = re.compile(r"^[A-Z][\w.'’ -]{1,40}/[A-Z][\w.'’ -]{1,40}$")
+
+
+def is_credit(line: str) -> bool:
+    """'Source: mega', 'Photo: Getty Images', '(Reuters)', 'John Doe/AP'."""
+    stripped = line.strip()
+    if len(words(stripped)) > 10 or is_sentence(stripped.rstrip(")")) and len(words(stripped)) > 4:
+        return False
+    if _CREDIT_LINE.match(stripped) or _AGENCY_SLASH.match(stripped):
+        return True
+    return (
+        bool(_CREDIT_ALONE.match(stripped))
+        and not is_sentence(stripped)
+        and len(words(stripped)) <= 6
+    )
+
+
+def strip_trailing_credit(line: str) -> str:
+    """A caption keeps its words, loses '(Taylor Hill/Getty Images)'."""
+    return _TRAILING_CREDIT.sub("", line)
+
+
+_CALL_TO_ACTION = re.compile(
+    r"\b(sign(ing)?[\s-]?up|subscrib\w*|newsletters?|register|log[\s-]?in|sign[\s-]?in|"
+    r"create (a|an|your) (free )?account|already (a subscriber|a member|have an account|registered)|"
+    r"(download|get|install|try) (the|our) [\w!'’ ]{0,30}\bapp\b|click here|tap here|follow us|"
+    r"join [\w!'’ ]{1,30} (for|to get|today|now)|for (full |unlimited |free )?access to|"
+    r"(enter|provide|type) (a |your )?(valid )?e-?mail|valid e-?mail|unlock\w*|premium content|"
+    r"(continue|keep|start) reading|read (the )?full (story|article)|"
+    r"(don[’']t|never) miss (a|another|out)|turn on notifications|become a (member|subscriber)|"
+    r"support (our|independent) journalism|free of charge|terms of (use|service)|privacy policy|"
+    r"cookie (policy|settings)|notice of financial incentive|"
+    r"want [\w!'’ ]{1,25} (each|every) (day|week|morning))\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE_START = re.compile(
+    r"^\W*(sign|subscribe|click|tap|join|get|download|register|follow|enter|read|continue|keep|"
+    r"like|love|want|never|don[’']t|already|plus|create|unlock|support|become|watch|listen|"
+    r"stay|try|please|by (entering|signing|clicking|continuing|subscribing|providing))\b",
+    re.IGNORECASE,
+)
+_READER_ADDRESS = re.compile(
+    r"\b(you|your|you[’']re|you[’']ll|our|us|here|this (content|article|story|site))\b|!",
+    re.IGNORECASE,
+)
+
+
+def is_prompt(line: str) -> bool:
+    """A call to action addressed to the reader: sign up, subscribe, log in, get the app."""
+    if not _CALL_TO_ACTION.search(line) or len(words(line)) > 60:
+        return False
+    addressed = bool(
+        _IMPERATIVE_START.search(line) or is_all_caps(line) or _READER_ADDRESS.search(line)
+    )
+    return addressed and not is_reported_speech(line)
+
+
+_LEGAL = re.compile(
+    r"(©|\(c\)\s*\d{4}|^\W*copyright\s*(©|\(c\)|\d{4})|\ball rights reserved\b|\bregistered trademark\b|"
+    r"\bconstitutes acceptance\b|\bmay (receive|earn) (compensation|a commission)\b|"
+    r"\baffiliate (links?|commission)\b|\bterms (of|and) (use|service|conditions)\b.*\bprivacy\b)",
+    re.IGNORECASE,
+)
+
+
+def is_legal(line: str) -> bool:
+    """Copyright footers, terms-and-privacy lines, affiliate disclosures."""
+    return bool(_LEGAL.search(line)) and not is_reported_speech(line)
+
+
+_COMMENT_UI = re.compile(
+    r"^(comments?|\d+\s+comments?|leave a (comment|reply)|post a comment|add a comment|"
+    r"show comments|view( all)? comments|comments are closed|join the (conversation|discussion)|"
+    r"(read|see) (all )?comments|conversation|discussion)$",
+    re.IGNORECASE,
+)
+_COMMENT_WORD = re.compile(r"\bcomment(s|ing|er|ers)?\b", re.IGNORECASE)
+_POLICY_WORD = re.compile(
+    r"\b(policy|policies|guidelines|tolerance|moderat\w*|civil|civility|respectful|spam|"
+    r"off[\s-]?topic|abusive|flag|report|reply|replying|partnering|community)\b",
+    re.IGNORECASE,
+)
+_HOUSE_VOICE = re.compile(r"\b(we|our|us|you|your|please|thank you)\b", re.IGNORECASE)
+
+
+def is_comment_policy(line: str) -> bool:
+    """'We have no tolerance for comments containing ...', 'Leave a comment', '12 comments'."""
+    if _COMMENT_UI.match(line.strip().rstrip(":")):
+        return True
+    return bool(
+        _COMMENT_WORD.search(line) and _POLICY_WORD.search(line) and _HOUSE_VOICE.search(line)
+    ) and not is_reported_speech(line)
+
+
+_LIST_HEADING = re.compile(
+    r"^(latest( \w+)?|more( \w+){0,4}|related( \w+)?|recommended( \w+)?|trending( \w+)?|"
+    r"popular( \w+)?|most (read|popular|viewed|shared|watched)|read (more|next|also)|also read|"
+    r"you (may|might) (also )?like|don[’']t miss|top stories|see also|what to read next|"
+    r"editors?[’']?s? picks?|further reading|around the web|from our partners|up next|"
+    r"watch next|tags?|topics?|filed under|in (this|other) news|keep reading)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_list_heading(line: str) -> bool:
+    """'Latest Articles', 'More From OK! Magazine', 'MORE ON:', 'Related stories'."""
+    return (
+        len(words(line)) <= 6 and not is_sentence(line) and bool(_LIST_HEADING.match(line.strip()))
+    )
+
+
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    rf"^\W*((published|updated|posted|last updated)\b.*\d|.*\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b.*"
+    rf"\b(published|updated|posted|et|est|edt|gmt|utc|bst|pt|pdt|a\.m\.|p\.m\.|am|pm)\b)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*[,|·•—-].{0,60})?$")
+
+
+def is_dateline_or_byline(line: str) -> bool:
+    """'Jun. 7 2024, Published 2:27 p.m. ET', 'By Jane Doe | June 7, 2024'."""
+    short = len(words(line)) <= 14 and not is_sentence(line.rstrip(".").rstrip())
+    return short and bool(_DATELINE.match(line) or _BYLINE.match(line.strip()))
+
+
+def is_caps_teaser(line: str) -> bool:
+    """'WHAT IS ARTIFICIAL INTELLIGENCE (AI)?', 'BREAKING NEWS': shouted link-outs."""
+    return is_all_caps(line) and len(words(line)) >= 2 and not is_reported_speech(line)
+
+
+LINE_RULES: tuple[Callable[[str], bool], ...] = (
+    is_ad_marker,
+    is_share_bar,
+    is_credit,
+    is_prompt,
+    is_legal,
+    is_comment_policy,
+    is_list_heading,
+    is_dateline_or_byline,
+    is_caps_teaser,
+)
+
+
+def line_rule(line: str) -> str | None:
+    """The name of the first single-line rule that calls this line boilerplate, if any."""
+    for rule in LINE_RULES:
+        if rule(line):
+            return rule.__name__
+    return None
+
+
+# --- rules that look at neighbours, position and repetition ------------------------------------
+
+
+def _is_link_text(line: str) -> bool:
+    return len(words(line)) <= 16 and not looks_like_body(line)
+
+
+def _mark_lists(lines: Sequence[str], drop: list[bool]) -> None:
+    """After a list heading, the headline links that follow it go too, up to the next prose."""
+    for index, line in enumerate(lines):
+        if not is_list_heading(line):
+            continue
+        for follower in range(index + 1, len(lines)):
+            if not _is_link_text(lines[follower]):
+                break
+            drop[follower] = True
+
+
+def _mark_alt_text(lines: Sequence[str], credited: Sequence[bool], drop: list[bool]) -> None:
+    """A short caption-less line just before an image credit is the image's alt text."""
+    for index in range(len(lines) - 1):
+        nxt = index + 1
+        if (credited[nxt] or is_credit(lines[nxt])) and _is_alt_text(lines[index]):
+            drop[index] = True
+
+
+def _is_alt_text(line: str) -> bool:
+    return 0 < len(words(line)) <= 25 and not is_sentence(line) and not line.rstrip().endswith(":")
+
+
+def _mark_repeats(lines: Sequence[str], drop: list[bool], seen: Sequence[str] = ()) -> None:
+    """Short lines repeated three times are page furniture; other repeats keep their first copy."""
+    folded = [" ".join(words(line.lower())) for line in lines]
+    counts = Counter(folded)
+    already = {" ".join(words(line.lower())) for line in seen}
+    for index, key in enumerate(folded):
+        if not key:
+            continue
+        if counts[key] >= 3 and len(key.split()) <= 12 or key in already:
+            drop[index] = True
+        already.add(key)
+
+
+def _mark_tail(lines: Sequence[str], drop: list[bool]) -> None:
+    """After the last paragraph of prose, short fragments are bylines, buttons and list stubs."""
+    kept = [index for index, line in enumerate(lines) if not drop[index]]
+    last_body = max((index for index in kept if looks_like_body(lines[index])), default=None)
+    if last_body is None:
+        return
+    for index in kept:
+        if index > last_body and len(words(lines[index])) <= 6 and not is_sentence(lines[index]):
+            drop[index] = True
+
+
+def strip_boilerplate(lines: Sequence[str], title: str | None = None) -> list[str]:
+    """The lines of an article body without its boilerplate (credits trimmed from captions)."""
+    lines = [" ".join(line.split()) for line in lines if line.strip()]
+    trimmed = [strip_trailing_credit(line) for line in lines]
+    credited = [new != old for new, old in zip(trimmed, lines, strict=True)]
+    drop = [line_rule(line) is not None for line in trimmed]
+    _mark_lists(trimmed, drop)
+    _mark_alt_text(trimmed, credited, drop)
+    _mark_repeats(trimmed, drop, seen=[title] if title else ())
+    _mark_tail(trimmed, drop)
+    return [line for line, dropped in zip(trimmed, drop, strict=True) if not dropped and line]

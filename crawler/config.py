@@ -1,0 +1,233 @@
+"""storywatch.toml, read once and validated into one frozen `Config`.
+
+The config lives in `crawler` because it is the lowest layer that needs all of it: the spider
+reads its sources from it when started as `scrapy crawl coverage`, and `schedules` imports it
+from here. `storage` is handed plain values (a database URL), never this object.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONFIG_NAME = "storywatch.toml"
+CONFIG_ENV = "STORYWATCH_CONFIG"
+PASSWORD_ENV = "STORYWATCH_SMTP_PASSWORD"
+
+
+class ConfigError(Exception):
+    """A config problem, phrased as one line that names the file and the key."""
+
+
+class _Section(BaseModel):
+    # strict: a quoted number or a 0/1 for a boolean is a mistake worth naming, not coercing.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class StoryConfig(_Section):
+    name: str = Field(min_length=1)
+    seeds: str = "seeds"
+    queries: tuple[str, ...] = Field(default=(), strict=False)  # TOML gives a list
+    min_relevance: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class StorageConfig(_Section):
+    url: str = "sqlite:///storywatch.db"
+
+
+class CrawlConfig(_Section):
+    max_depth: int = Field(default=1, ge=0, le=10)
+    obey_robots: bool = True
+    allow_private_addresses: bool = False
+    concurrency: int = Field(default=8, ge=1, le=256)
+    frontier: str = ""
+
+    @field_validator("frontier")
+    @classmethod
+    def _redis_or_empty(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError('must be "" or a redis:// URL')
+        return value
+
+
+class SourceConfig(_Section):
+    kind: Literal["feed", "sitemap", "search", "page"]
+    url: str
+    name: str = ""
+
+    @model_validator(mode="after")
+    def _check_url(self) -> SourceConfig:
+        if not re.match(r"^https?://[^/\s]+", self.url):
+            raise ValueError(f"url must be an http(s) URL, got {self.url!r}")
+        if self.kind == "search" and "{query}" not in self.url:
+            raise ValueError("a search source's url must contain {query}")
+        return self
+
+
+_EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_every(text: str) -> int:
+    """Seconds in an interval such as "30m" (units s, m, h, d)."""
+    match = _EVERY.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(
+            f'expected a positive number with a unit s, m, h or d, like "30m"; got {text!r}'
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+class ScheduleConfig(_Section):
+    every: str | None = "30m"
+    cron: str | None = None
+
+    @field_validator("every")
+    @classmethod
+    def _valid_every(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_every(value)
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != 5:
+            raise ValueError(f"expected five crontab fields, got {value!r}")
+        return value
+
+    @property
+    def every_seconds(self) -> int | None:
+        return None if self.cron or not self.every else parse_every(self.every)
+
+
+class AlertsConfig(_Section):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+    enabled: bool = False
+    to: tuple[str, ...] = Field(default=(), strict=False)
+    from_: str = Field(default="", alias="from")
+    smtp_host: str = "localhost"
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "starttls"
+    username: str = ""
+    on_first_run: bool = False
+    updates: bool = False
+    ca_file: str = ""
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (
+            (value,)
+            if isinstance(value, str)
+            else tuple(value)
+            if isinstance(value, list)
+            else value
+        )
+
+    @model_validator(mode="after")
+    def _addresses_when_enabled(self) -> AlertsConfig:
+        if self.enabled and not self.to:
+            raise ValueError("to: required when alerts are enabled")
+        if self.enabled and not self.from_:
+            raise ValueError("from: required when alerts are enabled")
+        return self
+
+    @property
+    def port(self) -> int:
+        return self.smtp_port or {"none": 25, "starttls": 587, "ssl": 465}[self.security]
+
+
+class Config(_Section):
+    """The whole of storywatch.toml. `base_dir` anchors its relative paths."""
+
+    story: StoryConfig
+    storage: StorageConfig = StorageConfig()
+    crawl: CrawlConfig = CrawlConfig()
+    sources: tuple[SourceConfig, ...] = Field(default=(), strict=False)
+    schedule: ScheduleConfig = ScheduleConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    path: str = ""
+
+    @property
+    def base_dir(self) -> Path:
+        return Path(self.path).parent if self.path else Path.cwd()
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.base_dir / self.story.seeds
+
+    @property
+    def database_url(self) -> str:
+        """The storage URL, with a relative SQLite path anchored at the config's folder."""
+        return _anchor_sqlite(self.storage.url, self.base_dir)
+
+
+def _anchor_sqlite(url: str, base: Path) -> str:
+    # A daemon started from another working directory must open the same database file.
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == prefix + ":memory:":
+        return url
+    path = url[len(prefix) :]
+    if path.startswith("/"):
+        return url
+    return prefix + str((base / path).resolve())
+
+
+def find_config_path(explicit: str | None = None) -> Path:
+    """--config, else $STORYWATCH_CONFIG, else ./storywatch.toml."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_NAME)
+
+
+def load_config(explicit: str | None = None) -> Config:
+    """Read and validate the config; raise ConfigError with one line on any problem."""
+    path = find_config_path(explicit)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return config_from_dict(raw, path)
+
+
+def config_from_dict(raw: dict, path: Path | str = DEFAULT_CONFIG_NAME) -> Config:
+    """Validate an already-parsed config table."""
+    if "path" in raw:
+        raise ConfigError(f"{path}: path: unknown key")
+    try:
+        return Config.model_validate({**raw, "path": str(Path(path).resolve())})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_problem(exc)}") from None
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    key = _readable_key(error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"{key}: {message}{more}"
+
+
+def _readable_key(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        elif "[" in str(part):  # pydantic's names for validator steps, not keys
+            continue
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "(top level)"

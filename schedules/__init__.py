@@ -1,0 +1,1 @@
+"""Running storywatch: the CLI, one-off runs, the daemon and email alerts."""

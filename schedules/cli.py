@@ -1,0 +1,120 @@
+"""The `storywatch` command: crawl, export, diff, status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from crawler.config import Config, ConfigError, load_config
+from schedules.export import FORMATS, WRITERS
+from schedules.run import RunReport, run_once
+from storage.reports import article_counts, article_diffs, export_rows, recent_runs
+from storage.store import Store, find_article
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="config file (default: $STORYWATCH_CONFIG, else ./storywatch.toml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="storywatch", parents=[common], description="Follow one news story across the web."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    crawl = commands.add_parser("crawl", parents=[common], help="run once: seeds, sources, store")
+    crawl.add_argument("--no-alerts", action="store_true", help="store findings, send no email")
+    crawl.add_argument("--verbose", action="store_true", help="log to the terminal")
+    export = commands.add_parser("export", parents=[common], help="print the stored coverage")
+    export.add_argument("--format", choices=FORMATS, default="jsonl")
+    diff = commands.add_parser("diff", parents=[common], help="show an article's changes")
+    diff.add_argument(
+        "article", metavar="ARTICLE", help="article id, any of its URLs, or seed file"
+    )
+    commands.add_parser("status", parents=[common], help="last runs, counts, failures, outbox")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(getattr(args, "config", None))
+        with Store(config.database_url) as store:
+            return COMMANDS[args.command](args, config, store)
+    except ConfigError as exc:
+        print(f"storywatch: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
+    report = run_once(config, store)
+    for line in report.failures:
+        print(f"storywatch: {line}", file=sys.stderr)
+    _print_crawl_summary(report, config)
+    return EXIT_OK
+
+
+def _print_crawl_summary(report: RunReport, config: Config) -> None:
+    counts = report.counts
+    print(f"story: {config.story.name}")
+    print(f"queries: {'; '.join(report.story.profile.queries)}")
+    print(
+        f"seeds: {len(report.story.seeds.articles)} read "
+        f"({counts['seeds_new']} new, {counts['seeds_updated']} updated, "
+        f"{counts['seeds_unchanged']} unchanged), {counts['seeds_failed']} skipped"
+    )
+    print(f"run {report.run_id} completed; database: {config.database_url}")
+
+
+def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
+    with store.sessions() as session:
+        WRITERS[args.format](export_rows(session), sys.stdout)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, config: Config, store: Store) -> int:
+    with store.sessions() as session:
+        article = find_article(session, args.article)
+        if article is None:
+            print(f"storywatch: no stored article matches {args.article!r}", file=sys.stderr)
+            return EXIT_FAILED
+        diffs = article_diffs(session, article.id)
+        print(f"article {article.id}: {article.title}")
+        if not diffs:
+            print("one version only: nothing has changed since it was first stored")
+        for diff in diffs:
+            print(
+                f"\n{diff.created_at:%Y-%m-%d %H:%M} UTC  +{diff.added} -{diff.removed} sentences"
+            )
+            print(diff.text)
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
+    with store.sessions() as session:
+        counts = article_counts(session)
+        runs = recent_runs(session)
+    print(f"story: {config.story.name}   database: {config.database_url}")
+    print(
+        f"articles: {counts['articles']} ({counts['seeds']} seeds, {counts['duplicates']} "
+        f"duplicates), versions: {counts['versions']}, alerts waiting: {counts['outbox']}"
+    )
+    print("last runs:" if runs else "last runs: none yet")
+    for run in runs:
+        started = f"{run.started_at:%Y-%m-%d %H:%M:%S}"
+        found = ", ".join(f"{key} {value}" for key, value in sorted(run.counts.items()) if value)
+        print(f"  #{run.id} {started} UTC  {run.status:<9} {found or 'nothing'}")
+        for failure in run.failures:
+            print(f"      failed: {failure}")
+    return EXIT_OK
+
+
+COMMANDS = {"crawl": cmd_crawl, "export": cmd_export, "diff": cmd_diff, "status": cmd_status}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The stored world: articles, the URLs they were seen at, their versions and diffs, runs, alerts.
+
+Schema changes go through an Alembic migration in storage/migrations/versions, never through
+`create_all`, so a user's database upgrades in place.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    """One real article, however many URLs or readings it has."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), unique=True)
+    seed_file: Mapped[str | None] = mapped_column(String(255), unique=True)
+    site: Mapped[str | None] = mapped_column(String(255), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    outlet: Mapped[str | None] = mapped_column(String(255))
+    author: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(16))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    relevance: Mapped[float | None] = mapped_column(Float)
+    is_seed: Mapped[bool] = mapped_column(default=False)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    # MinHash signature of the latest text; the near-duplicate index is rebuilt from these.
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article", cascade="all")
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="article", cascade="all", order_by="Version.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Article {self.id} {self.canonical_url or self.seed_file!r} {self.title[:40]!r}>"
+
+
+class ArticleUrl(Base):
+    """A canonicalised URL at which an article was seen."""
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="urls")
+
+    def __repr__(self) -> str:
+        return f"<ArticleUrl {self.url!r} -> {self.article_id}>"
+
+
+class Version(Base):
+    """The full text of one distinct reading of an article."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+
+    article: Mapped[Article] = relationship(back_populates="versions")
+
+    def __repr__(self) -> str:
+        return f"<Version {self.article_id}#{self.number} {self.text_hash[:10]}>"
+
+
+class Diff(Base):
+    """A readable unified diff between two consecutive versions of an article."""
+
+    __tablename__ = "diffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Diff {self.article_id} v{self.from_version_id}->v{self.to_version_id} +{self.added}-{self.removed}>"
+
+
+class Run(Base):
+    """One crawl (or seed ingest), with what it found and what failed."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    failures: Mapped[list] = mapped_column(JSON, default=list)
+
+    def __repr__(self) -> str:
+        return f"<Run {self.id} {self.status} {self.counts}>"
+
+
+class Alert(Base):
+    """The outbox: one row per announcement, written with the article it announces."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_unsent", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "new" | "updated"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<Alert {self.id} {self.kind} article={self.article_id} sent={self.sent_at}>"

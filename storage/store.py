@@ -1,0 +1,326 @@
+"""The store: decides what a reading of an article is, and keeps it.
+
+A reading (`Snapshot`) is one of:
+- NEW: an article not seen before (announced in the outbox, unless it is a seed);
+- UPDATED: a known article whose text changed (a new version, its diff, an "updated" alert);
+- UNCHANGED: a known article, same text (only last_seen_at moves);
+- DUPLICATE: another outlet's copy of a stored article (kept, with duplicate_of set).
+
+Everything one reading changes is written in one transaction, outbox row included.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.db import open_engine, session_factory
+from storage.dedupe import NearDuplicateIndex, fingerprint, signature
+from storage.diffs import diff_texts
+from storage.models import Alert, Article, ArticleUrl, Diff, Run, Version, utcnow
+from storage.urls import canonicalize_url, choose_canonical, registered_domain
+
+__all__ = ["Outcome", "Saved", "Snapshot", "Store"]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One reading of one article, as the crawler hands it over."""
+
+    text: str
+    title: str = ""
+    url: str | None = None  # where it was fetched; None for a seed file
+    declared_canonical: str | None = None  # the page's rel=canonical / og:url
+    seed_file: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    relevance: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+
+    @property
+    def is_seed(self) -> bool:
+        return self.seed_file is not None
+
+
+class Outcome(enum.StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    outcome: Outcome
+    article_id: int
+    version: int
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What save() derives once from a snapshot."""
+
+    snapshot: Snapshot
+    canonical_url: str | None
+    url_keys: tuple[str, ...]
+    text_hash: str
+    signature: bytes
+    at: datetime
+
+
+class Store:
+    """Articles in a SQL database, with the near-duplicate index kept beside it."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = open_engine(url)
+        self.sessions = session_factory(self.engine)
+        self._near = NearDuplicateIndex()
+        self._load_index()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _load_index(self) -> None:
+        query = select(Article.id, Article.signature).where(
+            Article.duplicate_of.is_(None), Article.signature.is_not(None)
+        )
+        with self.sessions() as session:
+            for article_id, sig in session.execute(query):
+                self._near.add(article_id, sig)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def save(self, snapshot: Snapshot, *, announce: bool = True) -> Saved:
+        """Store one reading; `announce=False` keeps it out of the alert outbox."""
+        reading = _read(snapshot)
+        with self.sessions.begin() as session:
+            article = _find_known(session, reading)
+            if article is not None:
+                saved = _revisit(session, article, reading, announce)
+            else:
+                saved = self._add(session, reading, announce)
+        if saved.outcome in (Outcome.NEW, Outcome.UPDATED) and saved.duplicate_of is None:
+            self._near.add(saved.article_id, reading.signature)  # only once committed
+        return saved
+
+    def _add(self, session: Session, reading: _Reading, announce: bool) -> Saved:
+        original = self._find_copy(session, reading)
+        if original is not None and _same_site(original, reading):
+            return _revisit(session, original, reading, announce, as_alias=True)
+        root = (original.duplicate_of or original.id) if original is not None else None
+        article = _new_article(reading, duplicate_of=root)
+        session.add(article)
+        _add_urls(session, article, reading)
+        version = _new_version(article, reading, number=1)
+        session.flush()
+        if root is not None:
+            return Saved(Outcome.DUPLICATE, article.id, 1, duplicate_of=root)
+        if announce and not reading.snapshot.is_seed:
+            session.add(Alert(article_id=article.id, version_id=version.id, kind="new"))
+        return Saved(Outcome.NEW, article.id, 1)
+
+    def _find_copy(self, session: Session, reading: _Reading) -> Article | None:
+        """A stored article with the same text, exactly or nearly."""
+        exact = session.scalars(
+            select(Article)
+            .join(Version, Version.article_id == Article.id)
+            .where(Version.text_hash == reading.text_hash)
+            .order_by(Article.id)
+            .limit(1)
+        ).first()
+        if exact is not None:
+            return exact
+        near = self._near.find(reading.signature)
+        return session.get(Article, near[0]) if near else None
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def start_run(self) -> int:
+        """Record a run as started; returns its id."""
+        with self.sessions.begin() as session:
+            run = Run(started_at=utcnow(), status="running", counts={}, failures=[])
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, counts: dict, failures: list[str]) -> None:
+        with self.sessions.begin() as session:
+            run = session.get(Run, run_id)
+            run.finished_at = utcnow()
+            run.status = status
+            run.counts = dict(counts)
+            run.failures = list(failures)
+
+    def article(self, ref: str | int) -> Article | None:
+        """An article by id, by any URL it was seen at, or by seed file name."""
+        with self.sessions() as session:
+            return find_article(session, ref)
+
+    def article_count(self) -> int:
+        with self.sessions() as session:
+            return session.scalar(select(func.count(Article.id))) or 0
+
+
+def find_article(session: Session, ref: str | int) -> Article | None:
+    """An article by id, URL (any variant) or seed file name."""
+    text = str(ref).strip()
+    if text.isdigit():
+        return session.get(Article, int(text))
+    if "://" in text:
+        key = canonicalize_url(text)
+        return session.scalars(
+            select(Article).join(ArticleUrl).where(ArticleUrl.url == key)
+        ).first()
+    return session.scalars(select(Article).where(Article.seed_file == text)).first()
+
+
+def _read(snapshot: Snapshot) -> _Reading:
+    canonical = None
+    keys: tuple[str, ...] = ()
+    if snapshot.url:
+        canonical = choose_canonical(snapshot.url, snapshot.declared_canonical)
+        keys = tuple(dict.fromkeys((canonical, canonicalize_url(snapshot.url))))
+    return _Reading(
+        snapshot=snapshot,
+        canonical_url=canonical,
+        url_keys=keys,
+        text_hash=fingerprint(snapshot.text),
+        signature=signature(snapshot.text),
+        at=snapshot.fetched_at or utcnow(),
+    )
+
+
+def _find_known(session: Session, reading: _Reading) -> Article | None:
+    if reading.snapshot.seed_file:
+        return session.scalars(
+            select(Article).where(Article.seed_file == reading.snapshot.seed_file)
+        ).first()
+    if not reading.url_keys:
+        return None
+    return session.scalars(
+        select(Article).join(ArticleUrl).where(ArticleUrl.url.in_(reading.url_keys)).limit(1)
+    ).first()
+
+
+def _same_site(article: Article, reading: _Reading) -> bool:
+    return bool(article.site and reading.canonical_url) and article.site == registered_domain(
+        reading.canonical_url
+    )
+
+
+def _new_article(reading: _Reading, duplicate_of: int | None) -> Article:
+    snap = reading.snapshot
+    return Article(
+        canonical_url=reading.canonical_url,
+        seed_file=snap.seed_file,
+        site=registered_domain(reading.canonical_url) if reading.canonical_url else None,
+        title=snap.title,
+        outlet=snap.outlet,
+        author=snap.author,
+        language=snap.language,
+        published_at=snap.published_at,
+        first_seen_at=reading.at,
+        last_seen_at=reading.at,
+        relevance=snap.relevance,
+        is_seed=snap.is_seed,
+        duplicate_of=duplicate_of,
+        signature=reading.signature,
+    )
+
+
+def _add_urls(session: Session, article: Article, reading: _Reading) -> None:
+    known = set(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(reading.url_keys))))
+    for key in reading.url_keys:
+        if key not in known:
+            article.urls.append(ArticleUrl(url=key, first_seen_at=reading.at))
+
+
+def _new_version(article: Article, reading: _Reading, number: int) -> Version:
+    snap = reading.snapshot
+    version = Version(
+        number=number,
+        title=snap.title,
+        text=snap.text,
+        text_hash=reading.text_hash,
+        url=reading.canonical_url,
+        fetched_at=reading.at,
+        etag=snap.etag,
+        last_modified=snap.last_modified,
+    )
+    article.versions.append(version)
+    return version
+
+
+def _latest_version(session: Session, article: Article) -> Version:
+    return session.scalars(
+        select(Version).where(Version.article_id == article.id).order_by(Version.number.desc())
+    ).first()
+
+
+def _revisit(
+    session: Session, article: Article, reading: _Reading, announce: bool, as_alias: bool = False
+) -> Saved:
+    """A known article read again: a new version if its text changed, else only seen again."""
+    _add_urls(session, article, reading)
+    _fill_missing(article, reading.snapshot)
+    article.last_seen_at = max(article.last_seen_at, reading.at)
+    latest = _latest_version(session, article)
+    # Another URL of the same article (an alias) is a rendering, not an edit: no new version.
+    if latest.text_hash == reading.text_hash or as_alias:
+        if latest.text_hash == reading.text_hash:
+            latest.etag = reading.snapshot.etag or latest.etag
+            latest.last_modified = reading.snapshot.last_modified or latest.last_modified
+        return Saved(Outcome.UNCHANGED, article.id, latest.number, article.duplicate_of)
+    version = _new_version(article, reading, number=latest.number + 1)
+    _update_article(article, reading)
+    session.flush()
+    change = diff_texts(
+        latest.text, version.text, f"version {latest.number}", f"version {version.number}"
+    )
+    session.add(
+        Diff(
+            article_id=article.id,
+            from_version_id=latest.id,
+            to_version_id=version.id,
+            text=change.text,
+            added=change.added,
+            removed=change.removed,
+            created_at=reading.at,
+        )
+    )
+    if announce and not article.is_seed:
+        session.add(Alert(article_id=article.id, version_id=version.id, kind="updated"))
+    return Saved(Outcome.UPDATED, article.id, version.number, article.duplicate_of)
+
+
+def _update_article(article: Article, reading: _Reading) -> None:
+    snap = reading.snapshot
+    article.title = snap.title or article.title
+    article.signature = reading.signature
+    article.author = snap.author or article.author
+    article.published_at = article.published_at or snap.published_at
+    if snap.relevance is not None:
+        article.relevance = snap.relevance
+
+
+def _fill_missing(article: Article, snap: Snapshot) -> None:
+    """Metadata a later reading knows and the first did not (a seed manifest entry, say)."""
+    article.outlet = article.outlet or snap.outlet
+    article.author = article.author or snap.author
+    article.language = article.language or snap.language
+    article.published_at = article.published_at or snap.published_at

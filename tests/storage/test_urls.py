@@ -1,0 +1,111 @@
+"""URL canonicalisation: idempotent, variants collapse, distinct articles stay distinct."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storage.urls import canonicalize_url, choose_canonical, registered_domain
+
+label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+hosts = st.builds(
+    lambda parts, tld: ".".join([*parts, tld]),
+    st.lists(label, min_size=1, max_size=3),
+    st.sampled_from(["com", "co.uk", "org", "news"]),
+)
+segments = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=15).filter(
+        lambda s: s.lower() != "amp"
+    ),
+    min_size=1,
+    max_size=4,
+)
+real_params = st.dictionaries(st.sampled_from(["id", "page", "q", "story", "p"]), label, max_size=3)
+tracking = st.dictionaries(
+    st.sampled_from(
+        [
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "fbclid",
+            "gclid",
+            "mc_cid",
+            "mc_eid",
+            "igshid",
+            "_ga",
+            "utm_content",
+        ]
+    ),
+    label,
+    max_size=4,
+)
+
+
+def _url(scheme, host, path, params, port="", fragment="", slash=""):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return (
+        f"{scheme}://{host}{port}/{'/'.join(path)}{slash}"
+        + (f"?{query}" if query else "")
+        + (f"#{fragment}" if fragment else "")
+    )
+
+
+@given(st.sampled_from(["http", "https"]), hosts, segments, real_params, tracking, label)
+def test_variants_collapse(scheme, host, path, params, junk, fragment):
+    plain = canonicalize_url(_url(scheme, host, path, params))
+    port = ":80" if scheme == "http" else ":443"
+    noisy = _url(scheme.upper(), host.upper(), path, {**junk, **params}, port, fragment, "/")
+    assert canonicalize_url(noisy) == plain
+    assert canonicalize_url(_url(scheme, host, [*path, "amp"], params)) == plain
+    assert canonicalize_url(_url(scheme, "amp." + host, path, params)) == plain
+    reordered = dict(reversed(list(params.items())))
+    assert canonicalize_url(_url(scheme, host, path, reordered)) == plain
+
+
+@given(st.sampled_from(["http", "https"]), hosts, segments, real_params, tracking, label)
+def test_canonicalisation_is_idempotent(scheme, host, path, params, junk, fragment):
+    once = canonicalize_url(_url(scheme, host, path, {**params, **junk}, fragment=fragment))
+    assert canonicalize_url(once) == once
+
+
+@given(hosts, segments, segments, real_params)
+def test_distinct_articles_stay_distinct(host, path_a, path_b, params):
+    a = canonicalize_url(_url("https", host, path_a, params))
+    b = canonicalize_url(_url("https", host, path_b, params))
+    assert (a == b) == (path_a == path_b)
+
+
+def test_real_query_parameters_are_kept():
+    assert canonicalize_url("https://ex.com/story?id=1") != canonicalize_url(
+        "https://ex.com/story?id=2"
+    )
+
+
+def test_amp_cache_and_amp_html_forms():
+    base = "https://news.example.com/2024/06/kutcher-sora"
+    assert canonicalize_url(base + ".amp.html") == base + ".html"
+    assert (
+        canonicalize_url(
+            "https://news-example-com.cdn.ampproject.org/c/s/news.example.com/"
+            "2024/06/kutcher-sora/amp/"
+        )
+        == base
+    )
+    assert canonicalize_url("https://news.example.com/amp/2024/06/kutcher-sora") == base
+    assert canonicalize_url(base + "?amp=1") == base
+
+
+def test_same_site_canonical_is_trusted_and_cross_site_is_not():
+    fetched = "https://www.outlet.com/amp/story-123?utm_source=rss"
+    assert (
+        choose_canonical(fetched, "https://outlet.com/news/story-123")
+        == "https://outlet.com/news/story-123"
+    )
+    assert choose_canonical(fetched, "/news/story-123") == "https://www.outlet.com/news/story-123"
+    assert choose_canonical(fetched, "https://other.com/x") == "https://www.outlet.com/story-123"
+    assert choose_canonical(fetched, "javascript:alert(1)") == "https://www.outlet.com/story-123"
+
+
+def test_registered_domain():
+    assert registered_domain("https://www.bbc.co.uk/news/x") == "bbc.co.uk"
+    assert registered_domain("http://127.0.0.2:8080/a") == "127.0.0.2"
