@@ -29,6 +29,20 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+_EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_every(text: str) -> int:
+    """Seconds in an interval such as "30m" (units s, m, h, d)."""
+    match = _EVERY.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(
+            f'expected a positive number with a unit s, m, h or d, like "30m"; got {text!r}'
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
 class StoryConfig(_Section):
     name: str = Field(min_length=1)
     seeds: str = "seeds"
@@ -46,6 +60,16 @@ class CrawlConfig(_Section):
     allow_private_addresses: bool = False
     concurrency: int = Field(default=8, ge=1, le=256)
     frontier: str = ""
+    max_age: str = "7d"  # feed and sitemap entries older than this are not fetched
+    recheck_for: str = "3d"  # known articles younger than this are re-checked for corrections
+    page_timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to extract one page
+    download_timeout: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("max_age", "recheck_for")
+    @classmethod
+    def _valid_age(cls, value: str) -> str:
+        parse_every(value)
+        return value
 
     @field_validator("frontier")
     @classmethod
@@ -59,6 +83,11 @@ class SourceConfig(_Section):
     kind: Literal["feed", "sitemap", "search", "page"]
     url: str
     name: str = ""
+    delay: float = Field(default=0.0, ge=0, le=3600, strict=False)  # seconds between requests
+
+    @property
+    def label(self) -> str:
+        return self.name or self.url
 
     @model_validator(mode="after")
     def _check_url(self) -> SourceConfig:
@@ -67,20 +96,6 @@ class SourceConfig(_Section):
         if self.kind == "search" and "{query}" not in self.url:
             raise ValueError("a search source's url must contain {query}")
         return self
-
-
-_EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_every(text: str) -> int:
-    """Seconds in an interval such as "30m" (units s, m, h, d)."""
-    match = _EVERY.match(text)
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(
-            f'expected a positive number with a unit s, m, h or d, like "30m"; got {text!r}'
-        )
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 class ScheduleConfig(_Section):

@@ -26,6 +26,7 @@ def to_snapshot(
     last_modified: str | None = None,
     published_at: datetime | None = None,
     author: str | None = None,
+    source: str | None = None,
 ) -> Snapshot:
     """A store reading of an article; explicit values win over what the page said."""
     return Snapshot(
@@ -41,6 +42,7 @@ def to_snapshot(
         relevance=relevance,
         etag=etag,
         last_modified=last_modified,
+        source=source,
     )
 
 

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from crawler.config import Config, ConfigError, load_config
 from schedules.export import FORMATS, WRITERS
 from schedules.run import RunReport, run_once
-from storage.reports import article_counts, article_diffs, export_rows, recent_runs
+from storage.reports import (
+    article_counts,
+    article_diffs,
+    articles_by_id,
+    articles_per_source,
+    export_rows,
+    recent_runs,
+)
 from storage.store import Store, find_article
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -52,10 +59,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
-    report = run_once(config, store)
-    for line in report.failures:
-        print(f"storywatch: {line}", file=sys.stderr)
+    progress = sys.stderr.isatty() and not args.verbose
+    report = run_once(
+        config, store, alerts=not args.no_alerts, verbose=args.verbose, progress=progress
+    )
     _print_crawl_summary(report, config)
+    with store.sessions() as session:
+        print(coverage_table(articles_by_id(session, report.new_article_ids)))
+    if report.failures:
+        print(f"{len(report.failures)} failed:", file=sys.stderr)
+    for line in report.failures:
+        print(f"  {line}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -68,7 +82,34 @@ def _print_crawl_summary(report: RunReport, config: Config) -> None:
         f"({counts['seeds_new']} new, {counts['seeds_updated']} updated, "
         f"{counts['seeds_unchanged']} unchanged), {counts['seeds_failed']} skipped"
     )
+    print(
+        f"crawl: {counts['pages_fetched']} pages fetched, {counts['new']} new, "
+        f"{counts['updated']} updated, {counts['duplicate']} duplicates, "
+        f"{counts['irrelevant']} irrelevant, {counts['not_modified'] + counts['known_skipped']} "
+        f"known and unchanged, {counts['failed']} failed"
+    )
     print(f"run {report.run_id} completed; database: {config.database_url}")
+
+
+def coverage_table(articles) -> str:
+    """New coverage as a table: title, outlet, date."""
+    if not articles:
+        return "no new coverage"
+    rows = [
+        (
+            a.title[:70],
+            (a.outlet or a.site or "")[:24],
+            f"{a.published_at:%Y-%m-%d}" if a.published_at else "",
+        )
+        for a in articles
+    ]
+    widths = [max(len(row[i]) for row in [*rows, ("title", "outlet", "date")]) for i in range(3)]
+    lines = [f"new coverage ({len(rows)}):"]
+    for row in [("title", "outlet", "date"), *rows]:
+        lines.append(
+            "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        )
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
@@ -99,6 +140,7 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
     with store.sessions() as session:
         counts = article_counts(session)
         runs = recent_runs(session)
+        per_source = articles_per_source(session)
     print(f"story: {config.story.name}   database: {config.database_url}")
     print(
         f"articles: {counts['articles']} ({counts['seeds']} seeds, {counts['duplicates']} "
@@ -111,6 +153,9 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(f"  #{run.id} {started} UTC  {run.status:<9} {found or 'nothing'}")
         for failure in run.failures:
             print(f"      failed: {failure}")
+    print("articles found per source:" if per_source else "articles found per source: none yet")
+    for source, found in per_source:
+        print(f"  {found:>5}  {source}")
     return EXIT_OK
 
 

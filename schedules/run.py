@@ -1,23 +1,30 @@
-"""One run: read the seeds, work out the story, store what was found, record the run."""
+"""One run: read the seeds, work out the story, crawl the sources, record the run."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.config import Config, ConfigError
-from crawler.ingest import SeedBatch, read_seeds, store_seeds
-from crawler.profile import StoryProfile, build_profile
-from crawler.seeds import SeedError
+from crawler.config import Config
+from crawler.ingest import store_seeds
+from crawler.runner import CrawlResult, run_crawl
+from crawler.story import Story, load_story
+from storage.reports import has_crawled
 from storage.store import Store
 
-
-@dataclass(frozen=True)
-class Story:
-    """The story as the seeds tell it: the readable seeds and the profile built from them."""
-
-    seeds: SeedBatch
-    profile: StoryProfile
+# Run counts, by name in `storywatch status`, from the crawler's stats.
+STAT_COUNTS = {
+    "pages_fetched": "response_received_count",
+    "new": "storywatch/new",
+    "updated": "storywatch/updated",
+    "unchanged": "storywatch/unchanged",
+    "duplicate": "storywatch/duplicate",
+    "truncated": "storywatch/truncated",
+    "irrelevant": "storywatch/irrelevant",
+    "not_modified": "storywatch/not_modified",
+    "known_skipped": "storywatch/known_skipped",
+    "failed": "storywatch/failed",
+}
 
 
 @dataclass
@@ -28,31 +35,42 @@ class RunReport:
     story: Story
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    new_article_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
 
 
-def load_story(config: Config) -> Story:
-    """Read the seeds and build the profile; a missing or empty seeds folder is a config error."""
-    try:
-        seeds = read_seeds(config.seeds_dir)
-    except SeedError as exc:
-        raise ConfigError(f"{config.path}: story.seeds: {exc}") from None
-    if not seeds.articles:
-        raise ConfigError(
-            f"{config.path}: story.seeds: no readable seed article in {config.seeds_dir}"
-        )
-    return Story(seeds=seeds, profile=build_profile(seeds.texts, config.story.queries))
-
-
-def run_once(config: Config, store: Store) -> RunReport:
-    """Ingest the seeds and record the run (crawling the sources joins here with the spider)."""
+def run_once(
+    config: Config,
+    store: Store,
+    *,
+    alerts: bool = True,
+    verbose: bool = False,
+    progress: bool = False,
+) -> RunReport:
+    """Ingest the seeds, crawl the sources, and record the run with its counts and failures."""
     story = load_story(config)
+    with store.sessions() as session:
+        announce = alerts and (config.alerts.on_first_run or has_crawled(session))
     report = RunReport(run_id=store.start_run(), story=story, failures=list(story.seeds.errors))
     status = "failed"
     try:
         outcomes = store_seeds(store, story.seeds, story.profile)
         report.counts.update({f"seeds_{key}": value for key, value in outcomes.items()})
         report.counts["seeds_failed"] = len(story.seeds.errors)
+        crawl = run_crawl(
+            config, story.profile, announce=announce, verbose=verbose, progress=progress
+        )
+        _add_crawl(report, crawl)
         status = "completed"
     finally:
         store.finish_run(report.run_id, status, report.counts, report.failures)
     return report
+
+
+def _add_crawl(report: RunReport, crawl: CrawlResult) -> None:
+    for name, key in STAT_COUNTS.items():
+        report.counts[name] = crawl.count(key)
+    report.failures.extend(crawl.failures)
+    report.new_article_ids = list(crawl.stats.get("storywatch/new_ids") or [])
+    elapsed = crawl.stats.get("elapsed_time_seconds")
+    report.seconds = float(elapsed or 0.0)

@@ -96,6 +96,21 @@ class ArticleUrl(Base):
         return f"<ArticleUrl {self.url!r} -> {self.article_id}>"
 
 
+class ArticleSource(Base):
+    """Provenance: which configured source found an article (so users see which earn their keep)."""
+
+    __tablename__ = "article_sources"
+    __table_args__ = (UniqueConstraint("article_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    source: Mapped[str] = mapped_column(String(2048), index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<ArticleSource {self.article_id} {self.source!r}>"
+
+
 class Version(Base):
     """The full text of one distinct reading of an article."""
 

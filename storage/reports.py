@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Alert, Article, ArticleUrl, Diff, Run, Version
+from storage.models import Alert, Article, ArticleSource, ArticleUrl, Diff, Run, Version
 
 EXPORT_FIELDS = (
     "id",
@@ -94,3 +94,24 @@ def article_counts(session: Session) -> dict[str, int]:
         "versions": session.scalar(select(func.count(Version.id))) or 0,
         "outbox": session.scalar(select(func.count(Alert.id)).where(Alert.sent_at.is_(None))) or 0,
     }
+
+
+def articles_per_source(session: Session) -> list[tuple[str, int]]:
+    """How many articles each source found, the most productive first."""
+    count = func.count(ArticleSource.article_id)
+    query = (
+        select(ArticleSource.source, count).group_by(ArticleSource.source).order_by(count.desc())
+    )
+    return [(source, found) for source, found in session.execute(query)]
+
+
+def has_crawled(session: Session) -> bool:
+    """Whether any earlier run crawled the sources (the first crawl is not announced)."""
+    runs = session.scalars(select(Run.counts).where(Run.status == "completed"))
+    return any("pages_fetched" in (counts or {}) for counts in runs)
+
+
+def articles_by_id(session: Session, ids: list[int]) -> list[Article]:
+    if not ids:
+        return []
+    return list(session.scalars(select(Article).where(Article.id.in_(ids)).order_by(Article.id)))

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from storage.db import open_engine, session_factory
 from storage.dedupe import NearDuplicateIndex, fingerprint, signature
 from storage.diffs import diff_texts
-from storage.models import Alert, Article, ArticleUrl, Diff, Run, Version, utcnow
+from storage.models import Alert, Article, ArticleSource, ArticleUrl, Diff, Run, Version, utcnow
 from storage.urls import canonicalize_url, choose_canonical, registered_domain
 
-__all__ = ["Outcome", "Saved", "Snapshot", "Store"]
+__all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,7 @@ class Snapshot:
     etag: str | None = None
     last_modified: str | None = None
     fetched_at: datetime | None = None
+    source: str | None = None  # the configured source that found it
 
     @property
     def is_seed(self) -> bool:
@@ -55,6 +56,22 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     DUPLICATE = "duplicate"
+    TRUNCATED = "truncated"  # far shorter than the stored text: a paywall or error page, kept out
+
+
+# A reading with less than this share of the stored text is an outage, not an edit.
+TRUNCATION_RATIO = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a crawler needs to know of a stored URL before fetching it again."""
+
+    article_id: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+    etag: str | None
+    last_modified: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +97,12 @@ class _Reading:
 class Store:
     """Articles in a SQL database, with the near-duplicate index kept beside it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, near_duplicates: bool = True) -> None:
         self.engine = open_engine(url)
         self.sessions = session_factory(self.engine)
         self._near = NearDuplicateIndex()
-        self._load_index()
+        if near_duplicates:
+            self._load_index()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -114,6 +132,8 @@ class Store:
                 saved = _revisit(session, article, reading, announce)
             else:
                 saved = self._add(session, reading, announce)
+            if snapshot.source and saved.outcome is not Outcome.TRUNCATED:
+                _credit_source(session, saved.article_id, snapshot.source, reading.at)
         if saved.outcome in (Outcome.NEW, Outcome.UPDATED) and saved.duplicate_of is None:
             self._near.add(saved.article_id, reading.signature)  # only once committed
         return saved
@@ -149,6 +169,27 @@ class Store:
         return session.get(Article, near[0]) if near else None
 
     # --- reading -----------------------------------------------------------------------------
+
+    def known(self, url: str) -> Known | None:
+        """The stored article at a URL (any variant), with its latest HTTP validators."""
+        with self.sessions() as session:
+            article = find_article(session, url)
+            if article is None:
+                return None
+            latest = _latest_version(session, article)
+            return Known(
+                article.id,
+                article.first_seen_at,
+                article.last_seen_at,
+                latest.etag,
+                latest.last_modified,
+            )
+
+    def touch(self, article_id: int, at: datetime | None = None) -> None:
+        """Seen again, unchanged (a 304): only last_seen_at moves."""
+        with self.sessions.begin() as session:
+            article = session.get(Article, article_id)
+            article.last_seen_at = max(article.last_seen_at, at or utcnow())
 
     def start_run(self) -> int:
         """Record a run as started; returns its id."""
@@ -280,6 +321,8 @@ def _revisit(
     _fill_missing(article, reading.snapshot)
     article.last_seen_at = max(article.last_seen_at, reading.at)
     latest = _latest_version(session, article)
+    if len(reading.snapshot.text) < TRUNCATION_RATIO * len(latest.text):
+        return Saved(Outcome.TRUNCATED, article.id, latest.number, article.duplicate_of)
     # Another URL of the same article (an alias) is a rendering, not an edit: no new version.
     if latest.text_hash == reading.text_hash or as_alias:
         if latest.text_hash == reading.text_hash:
@@ -316,6 +359,16 @@ def _update_article(article: Article, reading: _Reading) -> None:
     article.published_at = article.published_at or snap.published_at
     if snap.relevance is not None:
         article.relevance = snap.relevance
+
+
+def _credit_source(session: Session, article_id: int, source: str, at: datetime) -> None:
+    exists = session.scalar(
+        select(ArticleSource.id).where(
+            ArticleSource.article_id == article_id, ArticleSource.source == source
+        )
+    )
+    if exists is None:
+        session.add(ArticleSource(article_id=article_id, source=source, first_seen_at=at))
 
 
 def _fill_missing(article: Article, snap: Snapshot) -> None:

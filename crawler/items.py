@@ -1,0 +1,21 @@
+"""What the spider yields: one fetched article page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from crawler.extract import Article
+
+
+@dataclass
+class PageItem:
+    url: str  # the final URL, after redirects
+    body: bytes  # raw bytes: trafilatura detects the encoding better than a trusted header
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    outlet: str | None = None  # what the source said (a news sitemap, a search result)
+    published_at: datetime | None = None
+    article: Article | None = None
+    relevance: float | None = None

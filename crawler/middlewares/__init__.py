@@ -1,0 +1,1 @@
+"""Downloader middlewares: address safety, known-URL skipping, polite retries."""

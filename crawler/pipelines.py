@@ -1,0 +1,123 @@
+"""Item pipelines: extract the article, score it against the story, store it."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from crawler.extract import ExtractionError
+from crawler.failures import record_failure
+from crawler.ingest import to_snapshot
+from crawler.items import PageItem
+from crawler.pool import ExtractionPool, PageTimeout
+from storage.store import Store
+
+
+class ExtractPipeline:
+    """Clean text from the raw page, in a process pool with a per-page time limit."""
+
+    def __init__(self, workers: int, limit: float, stats) -> None:
+        self.workers = workers
+        self.limit = limit
+        self.stats = stats
+        self.pool: ExtractionPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            settings.getint("STORYWATCH_EXTRACT_WORKERS"),
+            settings.getfloat("STORYWATCH_PAGE_TIMEOUT"),
+            crawler.stats,
+        )
+
+    def open_spider(self, spider=None) -> None:
+        self.pool = ExtractionPool(workers=self.workers, limit=self.limit)
+
+    def close_spider(self, spider=None) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: PageItem, spider=None) -> PageItem:
+        try:
+            item.article = await self.pool.extract(item.body, item.url)
+        except PageTimeout:
+            record_failure(self.stats, f"article {item.url}: extraction took over {self.limit:g}s")
+            raise DropItem("extraction timed out") from None
+        except ExtractionError as exc:
+            self.stats.inc_value("storywatch/not_article")
+            record_failure(self.stats, f"article {item.url}: {exc}")
+            raise DropItem(str(exc)) from None
+        except Exception as exc:  # a page that breaks the parser must not stop the crawl
+            record_failure(self.stats, f"article {item.url}: {type(exc).__name__}: {exc}")
+            raise DropItem("extraction failed") from None
+        item.body = b""  # the text is what travels on
+        return item
+
+
+class RelevancePipeline:
+    """Pages below the story's min_relevance are counted, not stored."""
+
+    def __init__(self, min_relevance: float, stats) -> None:
+        self.min_relevance = min_relevance
+        self.stats = stats
+        self.profile = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler.settings.getfloat("STORYWATCH_MIN_RELEVANCE"), crawler.stats)
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        self.profile = self.crawler.spider.profile
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
+        if item.relevance < self.min_relevance:
+            self.stats.inc_value("storywatch/irrelevant")
+            raise DropItem(f"relevance {item.relevance:.2f} below {self.min_relevance}")
+        return item
+
+
+class StorePipeline:
+    """New, updated, unchanged or duplicate: the store decides; the stats count it."""
+
+    def __init__(self, database_url: str, announce: bool, stats) -> None:
+        self.database_url = database_url
+        self.announce = announce
+        self.stats = stats
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            settings["STORYWATCH_DATABASE_URL"],
+            settings.getbool("STORYWATCH_ANNOUNCE"),
+            crawler.stats,
+        )
+
+    def open_spider(self, spider=None) -> None:
+        self.store = Store(self.database_url)
+
+    def close_spider(self, spider=None) -> None:
+        self.store.close()
+
+    def process_item(self, item: PageItem, spider=None) -> PageItem:
+        snapshot = to_snapshot(
+            item.article,
+            url=item.url,
+            outlet=item.outlet,
+            relevance=item.relevance,
+            etag=item.etag,
+            source=item.source,
+            last_modified=item.last_modified,
+            published_at=item.published_at,
+        )
+        saved = self.store.save(snapshot, announce=self.announce)
+        self.stats.inc_value(f"storywatch/{saved.outcome.value}")
+        if saved.outcome.value == "new":
+            self.stats.set_value(
+                "storywatch/new_ids",
+                [*(self.stats.get_value("storywatch/new_ids") or []), saved.article_id],
+            )
+        return item

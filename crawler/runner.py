@@ -1,0 +1,59 @@
+"""Running the coverage spider once, in this process, and reporting what it did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler import settings as default_settings
+from crawler.config import Config
+from crawler.failures import failure_lines
+from crawler.profile import StoryProfile
+from crawler.settings import config_settings
+from crawler.spiders.coverage import CoverageSpider
+
+
+@dataclass
+class CrawlResult:
+    stats: dict = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def count(self, key: str) -> int:
+        return int(self.stats.get(key, 0) or 0)
+
+
+def crawl_settings(config: Config, *, announce: bool, verbose: bool, progress: bool) -> Settings:
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.setdict(config_settings(config), priority="project")
+    settings.set("STORYWATCH_ANNOUNCE", announce, priority="cmdline")
+    settings.set("STORYWATCH_PROGRESS", progress, priority="cmdline")
+    if not verbose:
+        log_file = Path(config.base_dir) / "logs" / "scrapy.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+        settings.set("LOG_FILE_APPEND", False, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    config: Config,
+    profile: StoryProfile,
+    *,
+    announce: bool,
+    verbose: bool = False,
+    progress: bool = False,
+) -> CrawlResult:
+    """One crawl of the configured sources. Twisted's reactor runs once per process."""
+    if not config.sources:
+        return CrawlResult()
+    settings = crawl_settings(config, announce=announce, verbose=verbose, progress=progress)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(CoverageSpider)
+    process.crawl(crawler, config=config, profile=profile)
+    process.start()
+    stats = crawler.stats.get_stats()
+    return CrawlResult(stats=stats, failures=failure_lines(crawler.stats))

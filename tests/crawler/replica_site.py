@@ -1,0 +1,303 @@
+"""The replica web the crawl tests run against: four outlets and a news-search service.
+
+Round 1 holds relevant and irrelevant articles, one article under several URLs (a tracking
+parameter, a fragment, an AMP page), a syndicated copy, and bad pages. `second_round()` adds a
+correction to one article and two new articles.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from dataclasses import dataclass, field
+
+from schedules.replica import (
+    Entry,
+    Outlet,
+    ReplicaWeb,
+    atom,
+    news_sitemap,
+    rss,
+    send,
+    sitemap_index,
+)
+from tests.crawler.labelled_texts import RELEVANT
+from tests.pages import BODIES, OUTLETS, Body
+
+LEDGER_STYLE, PULSE_STYLE, TECHWIRE_STYLE = OUTLETS
+CORRECTION = "Correction: An earlier version of this article misstated the size of the grips local."
+HOUR = 3600
+
+
+def story_body(index: int, title: str) -> Body:
+    """A relevant article built from one labelled text and a closing line of its own."""
+    return Body(
+        title,
+        (
+            RELEVANT[index],
+            f"This is report number {index} in our coverage of the "
+            "debate over AI video tools in film and television production.",
+        ),
+    )
+
+
+def render(style, body: Body, canonical: str | None = None) -> str:
+    page = style.render(body, style)
+    if canonical:
+        page = page.replace("</head>", f'<link rel="canonical" href="{canonical}"></head>', 1)
+    return page
+
+
+@dataclass
+class Site:
+    web: ReplicaWeb
+    pulse: Outlet
+    ledger: Outlet
+    techwire: Outlet
+    search: Outlet
+    urls: dict[str, str] = field(default_factory=dict)
+    pulse_feed: list[Entry] = field(default_factory=list)
+    ledger_news: list[Entry] = field(default_factory=list)
+
+    @property
+    def sources(self) -> str:
+        """The [[sources]] tables of a config crawling this replica."""
+        tables = [
+            ("feed", self.pulse.url("/feed.xml"), 0),
+            ("feed", self.ledger.url("/atom.xml"), 0),
+            ("sitemap", self.ledger.url("/sitemap_index.xml"), 0),
+            ("page", self.techwire.url("/entertainment"), 0),
+            ("search", self.search.url("/rss/search?q={query}&hl=en-US"), 0),
+            (
+                "search",
+                self.search.url("/api/v2/doc/doc?query={query}&mode=artlist&format=json"),
+                1,
+            ),
+        ]
+        return "".join(
+            f'\n[[sources]]\nkind = "{kind}"\nurl = "{url}"\ndelay = {delay}\n'
+            for kind, url, delay in tables
+        )
+
+    def publish_pulse_feed(self) -> None:
+        self.pulse.put("/feed.xml", rss("Pulse", self.pulse_feed), "application/rss+xml")
+
+    def publish_ledger_news(self) -> None:
+        xml = news_sitemap("The Daily Ledger", self.ledger_news).encode()
+        self.ledger.put("/sitemaps/news.xml.gz", gzip.compress(xml), "application/gzip")
+
+    def second_round(self) -> None:
+        """A correction to the main story, and a new article on two outlets."""
+        body = BODIES[0]
+        corrected = Body(body.title, (*body.paragraphs, CORRECTION))
+        self.pulse.put("/2024/06/kutcher-sora-unions", render(PULSE_STYLE, corrected))
+        now = time.time()
+        new_pulse = self.pulse.put(
+            "/2024/06/kutcher-film-school-panel",
+            render(PULSE_STYLE, story_body(11, "Film students ask about Sora")),
+        )
+        self.pulse_feed.append(Entry(new_pulse, "Film students ask about Sora", now))
+        self.publish_pulse_feed()
+        new_ledger = self.ledger.put(
+            "/2024/06/09/stunt-performers-answer-kutcher",
+            render(LEDGER_STYLE, story_body(10, "Stunt performers answer")),
+        )
+        self.ledger_news.append(Entry(new_ledger, "Stunt performers answer", now))
+        self.publish_ledger_news()
+        self.urls.update(round2_pulse=new_pulse, round2_ledger=new_ledger)
+
+
+def build_site(web: ReplicaWeb) -> Site:
+    site = Site(
+        web, web.outlet("pulse"), web.outlet("ledger"), web.outlet("techwire"), web.outlet("search")
+    )
+    _pulse(site)
+    _ledger(site)
+    _techwire(site)
+    _search(site)
+    return site
+
+
+def _pulse(site: Site) -> None:
+    pulse, now = site.pulse, time.time()
+    pulse.put("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    story = pulse.put("/2024/06/kutcher-sora-unions", render(PULSE_STYLE, BODIES[0]))
+    pulse.put("/2024/06/kutcher-sora-unions/amp", render(PULSE_STYLE, BODIES[0], canonical=story))
+    site.urls.update(story=story, amp=story + "/amp")
+    irrelevant = pulse.put("/2024/06/bus-lane-approved", render(PULSE_STYLE, BODIES[1]))
+    cp1252 = pulse.put(
+        "/2024/06/kutcher-cafe-reaction", _cp1252_page(), "text/html; charset=windows-1252"
+    )
+    junk = pulse.put("/2024/06/kutcher-doubles-down-on-sora", _junk_page())
+    site.urls.update(irrelevant=irrelevant, cp1252=cp1252, junk=junk)
+    bad = _bad_pages(pulse)
+    site.urls.update(bad)
+    links = [
+        story + "?utm_source=rss#comments",
+        irrelevant,
+        cp1252,
+        junk,
+        *bad.values(),
+        pulse.url("/private/kutcher-sora-leak"),
+        "http://169.254.169.254/latest/meta-data/",
+    ]
+    site.pulse_feed = [Entry(url, f"Item {i}", now - HOUR) for i, url in enumerate(links)]
+    site.publish_pulse_feed()
+    site.urls["metadata"] = links[-1]
+
+
+def _bad_pages(pulse: Outlet) -> dict[str, str]:
+    pulse.put("/2024/06/server-error", "<h1>oops</h1>", status=500)
+    pulse.put("/2024/06/report-kutcher-sora.pdf", b"%PDF-1.4\n" + b"0" * 2000, "application/pdf")
+    pulse.handle("/2024/06/loop", lambda h: send(h, 302, Location="/2024/06/loop"))
+    pulse.handle("/2024/06/huge-page", _huge)
+    pulse.handle("/2024/06/slow-kutcher-sora-analysis", _slow)
+    return {
+        name: pulse.url(path)
+        for name, path in (
+            ("missing", "/2024/06/missing-story"),
+            ("error", "/2024/06/server-error"),
+            ("pdf", "/2024/06/report-kutcher-sora.pdf"),
+            ("loop", "/2024/06/loop"),
+            ("huge", "/2024/06/huge-page"),
+            ("slow", "/2024/06/slow-kutcher-sora-analysis"),
+        )
+    }
+
+
+def _huge(handler) -> None:
+    chunk = b"<p>" + b"filler text " * 1000 + b"</p>\n"
+    size = 30 * 1024 * 1024
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(size))
+    handler.end_headers()
+    sent = 0
+    try:
+        while sent < size:
+            handler.wfile.write(chunk[: size - sent])
+            sent += len(chunk)
+    except OSError:
+        pass  # the crawler hung up at its size limit
+
+
+def _slow(handler) -> None:
+    time.sleep(3)
+    send(
+        handler, 200, render(PULSE_STYLE, story_body(6, "A slow analysis of the Sora row")).encode()
+    )
+
+
+def _cp1252_page() -> bytes:
+    body = story_body(7, "Café owners react to Kutcher’s Sora comments")
+    page = render(PULSE_STYLE, body).replace('<meta charset="utf-8">', "")
+    page = page.replace(
+        "This is report number 7",
+        "At a café near the studio, the “Sora” talk dominated lunch. This is report number 7",
+    )
+    return page.encode("cp1252")
+
+
+def _junk_page() -> bytes:
+    page = render(PULSE_STYLE, story_body(3, "Kutcher doubles down on Sora")).encode()
+    page = page.replace(b"</nav>", b"</nav>\x00\xff\xfe<div><span><<<p>broken \x81\x8d</div>")
+    return page.replace(b"</article>", b"<p>unclosed <b>tags \xc3\x28 here")
+
+
+def _ledger(site: Site) -> None:
+    ledger, now = site.ledger, time.time()
+    copy = ledger.put("/wire/kutcher-sora-unions-copy", render(LEDGER_STYLE, BODIES[0]))
+    ledger.put(
+        "/atom.xml",
+        atom(
+            "Ledger",
+            [
+                Entry(copy, "Unions answer Kutcher", now - HOUR),
+                Entry(site.urls["amp"], "AMP", now - HOUR),
+            ],
+        ),
+        "application/atom+xml",
+    )
+    fresh = ledger.put(
+        "/2024/06/08/crew-angry-at-kutcher",
+        render(LEDGER_STYLE, story_body(1, "Crew members still angry at Kutcher")),
+    )
+    old = ledger.put(
+        "/2024/05/01/old-kutcher-story", render(LEDGER_STYLE, story_body(8, "An old story"))
+    )
+    site.ledger_news = [Entry(fresh, "Crew members still angry", now - HOUR)]
+    site.publish_ledger_news()
+    ledger.put(
+        "/sitemaps/old.xml",
+        news_sitemap("The Daily Ledger", [Entry(old, "An old story", now - 40 * 24 * HOUR)]),
+        "application/xml",
+    )
+    ledger.put(
+        "/sitemap_index.xml",
+        sitemap_index([ledger.url("/sitemaps/news.xml.gz"), ledger.url("/sitemaps/old.xml")]),
+        "application/xml",
+    )
+    site.urls.update(copy=copy, sitemap_fresh=fresh, sitemap_old=old)
+
+
+def _techwire(site: Site) -> None:
+    tech = site.techwire
+    article = tech.put(
+        "/2024/06/06/why-kutcher-sora-comments-hit-a-nerve",
+        render(TECHWIRE_STYLE, story_body(2, "Why Kutcher's Sora comments hit a nerve")),
+    )
+    other = tech.put(
+        "/2024/06/06/streaming-service-raises-prices", render(TECHWIRE_STYLE, BODIES[3])
+    )
+    links = "".join(
+        f'<li><a href="{url}">{text}</a></li>'
+        for url, text in (
+            (article, "Why Kutcher's Sora comments hit a nerve"),
+            (other, "Streaming prices up"),
+            ("/about", "About"),
+            ("/tag/ai", "AI"),
+            ("https://elsewhere.example/2024/06/x-y-z-w", "Out"),
+        )
+    )
+    tech.put("/entertainment", f"<html><body><h1>Entertainment</h1><ul>{links}</ul></body></html>")
+    tech.put("/about", "<html><body><p>About TechWire.</p></body></html>")
+    site.urls.update(section_article=article, section_other=other)
+
+
+def _search(site: Site) -> None:
+    search, now = site.search, time.time()
+    target = site.techwire.put(
+        "/2024/06/07/wga-responds-to-kutcher",
+        render(TECHWIRE_STYLE, story_body(5, "The WGA responds to Kutcher")),
+    )
+    search.handle("/rss/articles/CBMiWga", lambda h: send(h, 302, Location=target))
+    wrapper = search.url("/rss/articles/CBMiWga")
+    search.put(
+        "/rss/search",
+        rss("Search", [Entry(wrapper, "WGA responds", now - HOUR)]),
+        "application/rss+xml",
+    )
+    gdelt_target = site.ledger.put(
+        "/2024/06/08/kutcher-opinion-sora",
+        render(LEDGER_STYLE, story_body(9, "Opinion: Kutcher is wrong")),
+    )
+    answers = iter([429])
+
+    def gdelt(handler) -> None:
+        if next(answers, 200) == 429:
+            send(
+                handler,
+                429,
+                b"Please limit requests to one every 5 seconds",
+                "text/plain",
+                **{"Retry-After": "1"},
+            )
+            return
+        seen = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now - HOUR))
+        article = {"url": gdelt_target, "title": "Opinion", "seendate": seen, "domain": "ledger"}
+        body = json.dumps({"articles": [article]})
+        send(handler, 200, body.encode(), "application/json")
+
+    search.handle("/api/v2/doc/doc", gdelt)
+    site.urls.update(search_target=target, wrapper=wrapper, gdelt_target=gdelt_target)
