@@ -74,6 +74,8 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     if document is None or document.body is None:
         raise ExtractionError("no article text found")
     title = _clean_title(document.title or "", document.sitename)
+    if line_rule(title):  # a page whose <title> is its paywall prompt
+        title = ""
     lines = xmltotxt(document.body, False).splitlines()
     if lines and _same_words(lines[0], title):
         lines = lines[1:]

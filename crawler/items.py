@@ -17,5 +17,6 @@ class PageItem:
     last_modified: str | None = None
     outlet: str | None = None  # what the source said (a news sitemap, a search result)
     published_at: datetime | None = None
+    content_type: str = "text/html"
     article: Article | None = None
     relevance: float | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.extract import ExtractionError
@@ -10,6 +11,16 @@ from crawler.ingest import to_snapshot
 from crawler.items import PageItem
 from crawler.pool import ExtractionPool, PageTimeout
 from storage.store import Store
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class NotCoverage(DropItem):
+    """A page that is not coverage of the story: irrelevant, or not an article at all."""
+
+    def __init__(self, outcome: str, message: str) -> None:
+        super().__init__(message)
+        self.outcome = outcome
 
 
 class ExtractPipeline:
@@ -37,6 +48,11 @@ class ExtractPipeline:
         self.pool.close()
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
+        if item.content_type not in HTML_TYPES:
+            record_failure(
+                self.stats, f"article {item.url}: not an HTML page ({item.content_type})"
+            )
+            raise NotCoverage("not_article", f"not HTML: {item.content_type}")
         try:
             item.article = await self.pool.extract(item.body, item.url)
         except PageTimeout:
@@ -45,7 +61,7 @@ class ExtractPipeline:
         except ExtractionError as exc:
             self.stats.inc_value("storywatch/not_article")
             record_failure(self.stats, f"article {item.url}: {exc}")
-            raise DropItem(str(exc)) from None
+            raise NotCoverage("not_article", str(exc)) from None
         except Exception as exc:  # a page that breaks the parser must not stop the crawl
             record_failure(self.stats, f"article {item.url}: {type(exc).__name__}: {exc}")
             raise DropItem("extraction failed") from None
@@ -74,12 +90,18 @@ class RelevancePipeline:
         item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
         if item.relevance < self.min_relevance:
             self.stats.inc_value("storywatch/irrelevant")
-            raise DropItem(f"relevance {item.relevance:.2f} below {self.min_relevance}")
+            raise NotCoverage(
+                "irrelevant", f"relevance {item.relevance:.2f} below {self.min_relevance}"
+            )
         return item
 
 
 class StorePipeline:
-    """New, updated, unchanged or duplicate: the store decides; the stats count it."""
+    """New, updated, unchanged or duplicate: the store decides; the stats count it.
+
+    Pages dropped as not coverage are remembered too (with their validators), so an unchanged
+    irrelevant page is not read again on the next run.
+    """
 
     def __init__(self, database_url: str, announce: bool, stats) -> None:
         self.database_url = database_url
@@ -90,17 +112,23 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             settings["STORYWATCH_DATABASE_URL"],
             settings.getbool("STORYWATCH_ANNOUNCE"),
             crawler.stats,
         )
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         self.store = Store(self.database_url)
 
     def close_spider(self, spider=None) -> None:
         self.store.close()
+
+    def item_dropped(self, item, response, exception, spider=None) -> None:
+        if isinstance(exception, NotCoverage) and isinstance(item, PageItem):
+            self.store.record_page(item.url, exception.outcome, item.etag, item.last_modified)
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         snapshot = to_snapshot(
@@ -109,15 +137,13 @@ class StorePipeline:
             outlet=item.outlet,
             relevance=item.relevance,
             etag=item.etag,
-            source=item.source,
             last_modified=item.last_modified,
             published_at=item.published_at,
+            source=item.source,
         )
         saved = self.store.save(snapshot, announce=self.announce)
         self.stats.inc_value(f"storywatch/{saved.outcome.value}")
         if saved.outcome.value == "new":
-            self.stats.set_value(
-                "storywatch/new_ids",
-                [*(self.stats.get_value("storywatch/new_ids") or []), saved.article_id],
-            )
+            new_ids = self.stats.get_value("storywatch/new_ids") or []
+            self.stats.set_value("storywatch/new_ids", [*new_ids, saved.article_id])
         return item

@@ -20,6 +20,7 @@ from crawler.spiders.coverage import CoverageSpider
 class CrawlResult:
     stats: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    finished: bool = True
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
@@ -56,4 +57,10 @@ def run_crawl(
     process.crawl(crawler, config=config, profile=profile)
     process.start()
     stats = crawler.stats.get_stats()
-    return CrawlResult(stats=stats, failures=failure_lines(crawler.stats))
+    failures = failure_lines(crawler.stats)
+    reason = stats.get("finish_reason", "not started")
+    if reason != "finished":
+        failures.append(
+            f"the crawl stopped early ({reason}); see {settings.get('LOG_FILE') or 'the log'}"
+        )
+    return CrawlResult(stats=stats, failures=failures, finished=reason == "finished")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from crawler.config import Config, ConfigError, load_config
-from schedules.export import FORMATS, WRITERS
+from schedules.demo import run_demo
+from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.run import RunReport, run_once
 from storage.reports import (
     article_counts,
@@ -44,11 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
         "article", metavar="ARTICLE", help="article id, any of its URLs, or seed file"
     )
     commands.add_parser("status", parents=[common], help="last runs, counts, failures, outbox")
+    demo = commands.add_parser("demo", help="crawl a small replica web offline and show the result")
+    demo.add_argument("--seeds", default="seeds", help="seed folder to build the demo from")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return cmd_demo(args)
     try:
         config = load_config(getattr(args, "config", None))
         with Store(config.database_url) as store:
@@ -73,9 +79,10 @@ def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
     return EXIT_OK
 
 
-def _print_crawl_summary(report: RunReport, config: Config) -> None:
+def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
     counts = report.counts
-    print(f"story: {config.story.name}")
+    if config is not None:
+        print(f"story: {config.story.name}")
     print(f"queries: {'; '.join(report.story.profile.queries)}")
     print(
         f"seeds: {len(report.story.seeds.articles)} read "
@@ -88,7 +95,8 @@ def _print_crawl_summary(report: RunReport, config: Config) -> None:
         f"{counts['irrelevant']} irrelevant, {counts['not_modified'] + counts['known_skipped']} "
         f"known and unchanged, {counts['failed']} failed"
     )
-    print(f"run {report.run_id} completed; database: {config.database_url}")
+    if config is not None:
+        print(f"run {report.run_id} completed; database: {config.database_url}")
 
 
 def coverage_table(articles) -> str:
@@ -114,7 +122,11 @@ def coverage_table(articles) -> str:
 
 def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
     with store.sessions() as session:
-        WRITERS[args.format](export_rows(session), sys.stdout)
+        rows = export_rows(session)
+        if args.format == "atom":
+            write_atom(rows, sys.stdout, title=config.story.name)
+        else:
+            WRITERS[args.format](rows, sys.stdout)
     return EXIT_OK
 
 
@@ -156,6 +168,30 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
     print("articles found per source:" if per_source else "articles found per source: none yet")
     for source, found in per_source:
         print(f"  {found:>5}  {source}")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    seeds = Path(args.seeds)
+    if len(list(seeds.glob("*.txt"))) < 4:
+        print(f"storywatch: demo needs the bundled seeds; none found in {seeds}/", file=sys.stderr)
+        return EXIT_FAILED
+    print("serving a replica web on 127.0.0.x and crawling it into a temporary database...")
+    report, rows = run_demo(seeds, progress=sys.stderr.isatty())
+    _print_crawl_summary(report, None)
+    found = [row for row in rows if not row["is_seed"]]
+    originals = [row for row in found if row["duplicate_of"] is None]
+    print(f"new coverage ({len(originals)}):")
+    for row in originals:
+        print(f"  #{row['id']} {row['title'][:70]}")
+        print(f"      {row['canonical_url']}  relevance {row['relevance']:.2f}")
+        for copy in (r for r in found if r["duplicate_of"] == row["id"]):
+            print(f"      also at {copy['canonical_url']}")
+    if originals:
+        print("\nclean text of the first, opening lines:")
+        for line in originals[0]["text"].split("\n\n")[:3]:
+            print(f"  | {line[:150]}")
+    print(f"\n{report.counts['irrelevant']} irrelevant page(s) were read and not stored.")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ requests it received.
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -34,25 +35,30 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+    status: int = 0
 
 
 class Outlet:
     """One site of the replica: a threaded HTTP server and what it serves."""
 
-    def __init__(self, address: str, name: str) -> None:
+    def __init__(self, address: str, name: str, tls: ssl.SSLContext | None = None) -> None:
         self.name = name
+        self.scheme = "https" if tls else "http"
         self.pages: dict[str, Page] = {}
         self.handlers: dict[str, Handler] = {}
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer((address, 0), _make_handler(self))
         self.server.daemon_threads = True
+        if tls:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.host = f"{address}:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}{path}"
+        return f"{self.scheme}://{self.host}{path}"
 
     def put(
         self,
@@ -73,8 +79,9 @@ class Outlet:
         return self.url(path)
 
     def record(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.seen = Seen(handler.command, handler.path, dict(handler.headers))
         with self._lock:
-            self.requests.append(Seen(handler.command, handler.path, dict(handler.headers)))
+            self.requests.append(handler.seen)
 
     def fetched(self, path_prefix: str = "/") -> list[str]:
         """Paths requested so far (GETs), robots.txt aside."""
@@ -130,6 +137,8 @@ def _send(
     content_type: str,
     headers: dict[str, str] | None = None,
 ) -> None:
+    if hasattr(handler, "seen"):
+        handler.seen.status = status
     handler.send_response(status)
     handler.send_header("Content-Type", content_type)
     handler.send_header("Content-Length", str(len(body)))
@@ -158,8 +167,8 @@ class ReplicaWeb:
         self._next = first_address
         self.outlets: dict[str, Outlet] = {}
 
-    def outlet(self, name: str) -> Outlet:
-        outlet = Outlet(f"127.0.0.{self._next}", name)
+    def outlet(self, name: str, tls: ssl.SSLContext | None = None) -> Outlet:
+        outlet = Outlet(f"127.0.0.{self._next}", name, tls)
         self._next += 1
         self.outlets[name] = outlet
         return outlet

@@ -61,7 +61,7 @@ def run_once(
             config, story.profile, announce=announce, verbose=verbose, progress=progress
         )
         _add_crawl(report, crawl)
-        status = "completed"
+        status = "completed" if crawl.finished else "failed"
     finally:
         store.finish_run(report.run_id, status, report.counts, report.failures)
     return report

@@ -111,6 +111,24 @@ class ArticleSource(Base):
         return f"<ArticleSource {self.article_id} {self.source!r}>"
 
 
+class PageFetch(Base):
+    """A page fetched that is not an article: irrelevant, or no article text. Not fetched again
+    while unchanged, so a feed's unrelated items cost one request, not one per run."""
+
+    __tablename__ = "page_fetches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PageFetch {self.url!r} {self.outcome}>"
+
+
 class Version(Base):
     """The full text of one distinct reading of an article."""
 

@@ -21,7 +21,17 @@ from sqlalchemy.orm import Session
 from storage.db import open_engine, session_factory
 from storage.dedupe import NearDuplicateIndex, fingerprint, signature
 from storage.diffs import diff_texts
-from storage.models import Alert, Article, ArticleSource, ArticleUrl, Diff, Run, Version, utcnow
+from storage.models import (
+    Alert,
+    Article,
+    ArticleSource,
+    ArticleUrl,
+    Diff,
+    PageFetch,
+    Run,
+    Version,
+    utcnow,
+)
 from storage.urls import canonicalize_url, choose_canonical, registered_domain
 
 __all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store"]
@@ -65,9 +75,9 @@ TRUNCATION_RATIO = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """What a crawler needs to know of a stored URL before fetching it again."""
+    """What a crawler needs to know of a URL it read before, ahead of fetching it again."""
 
-    article_id: int
+    article_id: int | None  # None: a page that was read and not kept (irrelevant, no article)
     first_seen_at: datetime
     last_seen_at: datetime
     etag: str | None
@@ -171,25 +181,45 @@ class Store:
     # --- reading -----------------------------------------------------------------------------
 
     def known(self, url: str) -> Known | None:
-        """The stored article at a URL (any variant), with its latest HTTP validators."""
+        """What was read at a URL (any variant) before, with its latest HTTP validators."""
         with self.sessions() as session:
             article = find_article(session, url)
-            if article is None:
-                return None
-            latest = _latest_version(session, article)
-            return Known(
-                article.id,
-                article.first_seen_at,
-                article.last_seen_at,
-                latest.etag,
-                latest.last_modified,
-            )
+            if article is not None:
+                latest = _latest_version(session, article)
+                return Known(
+                    article.id,
+                    article.first_seen_at,
+                    article.last_seen_at,
+                    latest.etag,
+                    latest.last_modified,
+                )
+            page = _page_fetch(session, url)
+            if page is not None:
+                return Known(
+                    None, page.first_seen_at, page.last_seen_at, page.etag, page.last_modified
+                )
+            return None
 
-    def touch(self, article_id: int, at: datetime | None = None) -> None:
+    def touch(self, url: str, at: datetime | None = None) -> None:
         """Seen again, unchanged (a 304): only last_seen_at moves."""
+        at = at or utcnow()
         with self.sessions.begin() as session:
-            article = session.get(Article, article_id)
-            article.last_seen_at = max(article.last_seen_at, at or utcnow())
+            record = find_article(session, url) or _page_fetch(session, url)
+            if record is not None:
+                record.last_seen_at = max(record.last_seen_at, at)
+
+    def record_page(
+        self, url: str, outcome: str, etag: str | None = None, last_modified: str | None = None
+    ) -> None:
+        """Remember a page that was read and not kept, so an unchanged copy is not read again."""
+        now = utcnow()
+        with self.sessions.begin() as session:
+            page = _page_fetch(session, url)
+            if page is None:
+                page = PageFetch(url=canonicalize_url(url), first_seen_at=now)
+                session.add(page)
+            page.outcome, page.etag, page.last_modified = outcome, etag, last_modified
+            page.last_seen_at = now
 
     def start_run(self) -> int:
         """Record a run as started; returns its id."""
@@ -359,6 +389,10 @@ def _update_article(article: Article, reading: _Reading) -> None:
     article.published_at = article.published_at or snap.published_at
     if snap.relevance is not None:
         article.relevance = snap.relevance
+
+
+def _page_fetch(session: Session, url: str) -> PageFetch | None:
+    return session.scalars(select(PageFetch).where(PageFetch.url == canonicalize_url(url))).first()
 
 
 def _credit_source(session: Session, article_id: int, source: str, at: datetime) -> None:

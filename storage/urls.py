@@ -129,7 +129,7 @@ def registered_domain(url_or_host: str) -> str:
     extracted = _extract(host)
     if extracted.domain and extracted.suffix:
         return f"{extracted.domain}.{extracted.suffix}"
-    return host
+    return host.removeprefix("www.")  # an unlisted suffix (.example, .local) or an IP
 
 
 def same_site(a: str, b: str) -> bool:

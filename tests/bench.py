@@ -6,8 +6,22 @@ read the seconds as absolute.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
+from schedules.replica import Entry, ReplicaWeb, rss
+from tests.conftest import SEEDS, write_config
+from tests.crawler.replica_site import (
+    CRAWL_CONFIG_TEXT,
+    PULSE_STYLE,
+    build_site,
+    render,
+    story_body,
+)
 from tests.extraction_figures import bare_text, clean_text_of, score
 from tests.pages import seed_pages, styled_pages
 
@@ -40,6 +54,84 @@ def _cost(rounds: int = 20) -> None:
     )
 
 
+def _crawl(project: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "schedules.cli",
+            "crawl",
+            "--config",
+            str(project / "storywatch.toml"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def _project() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="storywatch-bench-"))
+    shutil.copytree(SEEDS, folder / "seeds")
+    return folder
+
+
+def _incremental() -> None:
+    """Pages downloaded in round 2 against round 1 on the test replica."""
+    project = _project()
+    with ReplicaWeb() as web:
+        site = build_site(web)
+        write_config(project, CRAWL_CONFIG_TEXT + site.sources)
+        _crawl(project)
+        first = {name: len(outlet.requests) for name, outlet in web.outlets.items()}
+        site.second_round()
+        _crawl(project)
+        rounds = [
+            [seen for name, o in web.outlets.items() for seen in o.requests[: first[name]]],
+            [seen for name, o in web.outlets.items() for seen in o.requests[first[name] :]],
+        ]
+    bodies = [
+        sum(1 for seen in requests if seen.status == 200 and seen.path != "/robots.txt")
+        for requests in rounds
+    ]
+    not_modified = sum(1 for seen in rounds[1] if seen.status == 304)
+    print(
+        f"replica: pages downloaded (200 with a body): round 1 {bodies[0]}, round 2 {bodies[1]} "
+        f"({bodies[1] / bodies[0]:.2f} of round 1); answered 304 in round 2: {not_modified}; "
+        f"requests in all: {len(rounds[0])} then {len(rounds[1])}"
+    )
+    shutil.rmtree(project)
+
+
+def _throughput(articles: int = 240) -> None:
+    """Pages per second on a replica of four outlets with plain article pages."""
+    project = _project()
+    with ReplicaWeb() as web:
+        sources = ""
+        for number in range(4):
+            outlet = web.outlet(f"outlet{number}")
+            entries = []
+            for index in range(articles // 4):
+                body = story_body(index % 12, f"Report {number}-{index}")
+                url = outlet.put(
+                    f"/2024/06/report-{number}-{index}-on-the-story", render(PULSE_STYLE, body)
+                )
+                entries.append(Entry(url, f"Report {index}", time.time() - 60))
+            outlet.put("/feed.xml", rss("Feed", entries), "application/rss+xml")
+            sources += f'\n[[sources]]\nkind = "feed"\nurl = "{outlet.url("/feed.xml")}"\n'
+        write_config(project, CRAWL_CONFIG_TEXT + "concurrency = 16\n" + sources)
+        seconds = _crawl(project)
+        fetched = sum(len(o.fetched()) for o in web.outlets.values())
+    print(
+        f"throughput: {fetched} pages in {seconds:.1f} s = {fetched / seconds:.1f} pages/s "
+        "(whole command, start-up included)"
+    )
+    shutil.rmtree(project)
+
+
 if __name__ == "__main__":
     _quality()
     _cost()
+    _incremental()
+    _throughput()

@@ -1,4 +1,6 @@
-"""Incremental crawling: skip known articles that are not due, ask the rest conditionally.
+"""Incremental crawling: skip known pages that are not due, ask the rest conditionally.
+
+Known pages are stored articles and pages read before and not kept (irrelevant, no article).
 
 An article is re-checked while it is young (`crawl.recheck_for`), less often as it ages: it is
 due again once the time since it was last seen is a quarter of its age. Due articles are asked
@@ -48,16 +50,17 @@ class KnownArticlesMiddleware:
         self.store.close()
 
     def process_request(self, request, spider=None):
-        if not request.meta.get("article") or request.meta.get("known_checked"):
+        # Checked once per URL: a redirect's target is looked up again, a retry is not.
+        if not request.meta.get("article") or request.meta.get("known_checked") == request.url:
             return None
-        request.meta["known_checked"] = True
+        request.meta["known_checked"] = request.url
         known = self.store.known(request.url)
         if known is None:
             return None
         if not is_due(known, datetime.now(UTC), self.recheck_for):
             self.stats.inc_value("storywatch/known_skipped")
             raise AlreadyKnown(f"known and not due: {request.url}")
-        request.meta["known_article"] = known.article_id
+        request.meta["known_url"] = request.url
         if known.etag:
             request.headers.setdefault("If-None-Match", known.etag)
         if known.last_modified:
@@ -65,8 +68,8 @@ class KnownArticlesMiddleware:
         return None
 
     def process_response(self, request, response, spider=None):
-        if response.status == 304 and request.meta.get("known_article"):
-            self.store.touch(request.meta["known_article"])
+        if response.status == 304 and request.meta.get("known_url"):
+            self.store.touch(request.meta["known_url"])
             self.stats.inc_value("storywatch/not_modified")
             raise AlreadyKnown(f"not modified: {request.url}")
         return response

@@ -84,7 +84,12 @@ class CoverageSpider(scrapy.Spider):
             callback=callback,
             errback=self.failed,
             cb_kwargs={"source": source, "depth": depth},
-            meta={"source": source.label, "what": f"{source.kind} source"},
+            # A source's own delay (a rate-limited API) is a floor AutoThrottle must not lower.
+            meta={
+                "source": source.label,
+                "what": f"{source.kind} source",
+                "autothrottle_dont_adjust_delay": source.delay > 0,
+            },
         )
 
     def _article_request(self, link: Link, source: SourceConfig, depth: int = 0):
@@ -144,10 +149,6 @@ class CoverageSpider(scrapy.Spider):
                 f"article {link.url}: news-search link did not lead to the publisher",
             )
             return
-        if not _is_html(response):
-            kind = response.headers.get("Content-Type", b"unknown").decode("latin-1").split(";")[0]
-            record_failure(self.crawler.stats, f"article {response.url}: not an HTML page ({kind})")
-            return
         yield PageItem(
             url=response.url,
             body=response.body,
@@ -156,6 +157,7 @@ class CoverageSpider(scrapy.Spider):
             last_modified=_header(response, "Last-Modified"),
             outlet=link.outlet or None,
             published_at=link.published,
+            content_type=_content_type(response),
         )
         if depth < self.config.crawl.max_depth and source.kind == "page":
             yield from self.parse_page(response, source, depth + 1)
@@ -184,6 +186,14 @@ def _is_html(response: Response) -> bool:
     if content_type:
         return content_type.startswith(HTML_TYPES)
     return response.body[:1024].lstrip()[:1] == b"<"
+
+
+def _content_type(response: Response) -> str:
+    """The media type; a page served without one that starts with markup counts as HTML."""
+    declared = _header(response, "Content-Type")
+    if declared:
+        return declared.split(";")[0].strip().lower()
+    return "text/html" if response.body[:1024].lstrip()[:1] == b"<" else "unknown"
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -28,6 +28,12 @@ from tests.pages import BODIES, OUTLETS, Body
 LEDGER_STYLE, PULSE_STYLE, TECHWIRE_STYLE = OUTLETS
 CORRECTION = "Correction: An earlier version of this article misstated the size of the grips local."
 HOUR = 3600
+CRAWL_CONFIG_TEXT = """
+[crawl]
+allow_private_addresses = true
+download_timeout = 10
+max_age = "7d"
+"""
 
 
 def story_body(index: int, title: str) -> Body:
@@ -56,6 +62,7 @@ class Site:
     ledger: Outlet
     techwire: Outlet
     search: Outlet
+    gdelt: Outlet
     urls: dict[str, str] = field(default_factory=dict)
     pulse_feed: list[Entry] = field(default_factory=list)
     ledger_news: list[Entry] = field(default_factory=list)
@@ -71,7 +78,7 @@ class Site:
             ("search", self.search.url("/rss/search?q={query}&hl=en-US"), 0),
             (
                 "search",
-                self.search.url("/api/v2/doc/doc?query={query}&mode=artlist&format=json"),
+                self.gdelt.url("/api/v2/doc/doc?query={query}&mode=artlist&format=json"),
                 1,
             ),
         ]
@@ -109,9 +116,8 @@ class Site:
 
 
 def build_site(web: ReplicaWeb) -> Site:
-    site = Site(
-        web, web.outlet("pulse"), web.outlet("ledger"), web.outlet("techwire"), web.outlet("search")
-    )
+    names = ("pulse", "ledger", "techwire", "search", "gdelt")
+    site = Site(web, *(web.outlet(name) for name in names))
     _pulse(site)
     _ledger(site)
     _techwire(site)
@@ -299,5 +305,5 @@ def _search(site: Site) -> None:
         body = json.dumps({"articles": [article]})
         send(handler, 200, body.encode(), "application/json")
 
-    search.handle("/api/v2/doc/doc", gdelt)
+    site.gdelt.handle("/api/v2/doc/doc", gdelt)
     site.urls.update(search_target=target, wrapper=wrapper, gdelt_target=gdelt_target)

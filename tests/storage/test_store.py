@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Alert, Article, ArticleUrl, Diff, Version
-from storage.reports import article_diffs, export_rows
+from storage.reports import article_diffs, articles_per_source, export_rows
 from storage.store import Outcome, Snapshot, Store
 from tests.pages import BODIES
 
@@ -163,3 +163,18 @@ def test_every_url_seen_is_recorded(store):
             session.scalars(select(ArticleUrl.url).where(ArticleUrl.article_id == saved.article_id))
         )
     assert urls == {URL, "https://pulse.example/p/123"}
+
+
+def test_a_much_shorter_reading_is_an_outage_not_a_version(store):
+    first = store.save(reading())
+    paywalled = store.save(reading(text=BODIES[0].paragraphs[0] + "\n\nSubscribe to read more."))
+    assert (paywalled.outcome, paywalled.article_id) == (Outcome.TRUNCATED, first.article_id)
+    assert count(store, Version) == 1 and count(store, Diff) == 0 and count(store, Alert) == 1
+
+
+def test_sources_are_credited_once_each(store):
+    store.save(reading(source="feed A"))
+    store.save(reading(url=URL + "?utm_source=x", source="feed A"))
+    store.save(reading(source="sitemap B"))
+    with store.sessions() as session:
+        assert articles_per_source(session) == [("feed A", 1), ("sitemap B", 1)]
