@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crawler.config import Config, ConfigError, load_config
+from schedules.alerts import DeliveryReport, send_outbox, test_message
 from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
+from schedules.mailer import DeliveryError, SmtpSettings, deliver
 from schedules.run import RunReport, run_once
 from storage.reports import (
     article_counts,
@@ -46,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         "article", metavar="ARTICLE", help="article id, any of its URLs, or seed file"
     )
     commands.add_parser("status", parents=[common], help="last runs, counts, failures, outbox")
+    alerts = commands.add_parser("alerts", parents=[common], help="email alerts")
+    alerts.add_argument(
+        "action",
+        choices=("test", "send"),
+        help="test: send one test message; send: send the outbox now",
+    )
     demo = commands.add_parser("demo", help="crawl a small replica web offline and show the result")
     demo.add_argument("--seeds", default="seeds", help="seed folder to build the demo from")
     return parser
@@ -76,6 +84,47 @@ def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(f"{len(report.failures)} failed:", file=sys.stderr)
     for line in report.failures:
         print(f"  {line}", file=sys.stderr)
+    if config.alerts.enabled and not args.no_alerts:
+        _print_delivery(send_outbox(store, config), config)
+    return EXIT_OK
+
+
+def _print_delivery(report: DeliveryReport, config: Config) -> None:
+    if report.sent:
+        print(
+            f"alerts: {report.sent} sent in {report.digests} digest(s) to "
+            f"{', '.join(config.alerts.to)}"
+        )
+    for note in report.notes:
+        print(f"alerts: {note}")
+    if report.broken:
+        print(f"alerts: {report.broken} could not be rendered and were closed", file=sys.stderr)
+    if report.error:
+        print(f"alerts: {report.error}", file=sys.stderr)
+
+
+def cmd_alerts(args: argparse.Namespace, config: Config, store: Store) -> int:
+    if args.action == "send":
+        report = send_outbox(store, config)
+        _print_delivery(report, config)
+        if not (report.sent or report.error):
+            print("alerts: nothing waiting in the outbox")
+        return EXIT_FAILED if report.error else EXIT_OK
+    settings = SmtpSettings.from_config(config.alerts)
+    if not config.alerts.to or not config.alerts.from_:
+        print(
+            "storywatch: alerts.to and alerts.from must be set to send a test message",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    try:
+        deliver(test_message(config.alerts, config.story.name), settings)
+    except DeliveryError as exc:
+        print(
+            f"storywatch: test message not sent via {settings.describe()}: {exc}", file=sys.stderr
+        )
+        return EXIT_FAILED
+    print(f"test message sent to {', '.join(config.alerts.to)} via {settings.describe()}")
     return EXIT_OK
 
 
@@ -195,7 +244,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "export": cmd_export, "diff": cmd_diff, "status": cmd_status}
+COMMANDS = {
+    "crawl": cmd_crawl,
+    "export": cmd_export,
+    "diff": cmd_diff,
+    "status": cmd_status,
+    "alerts": cmd_alerts,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -199,6 +199,10 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # pending -> sent | failed (permanent refusal) | skipped (updates not announced)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    digest_key: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<Alert {self.id} {self.kind} article={self.article_id} sent={self.sent_at}>"

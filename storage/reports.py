@@ -94,7 +94,8 @@ def article_counts(session: Session) -> dict[str, int]:
         "seeds": session.scalar(select(count).where(Article.is_seed)) or 0,
         "duplicates": session.scalar(select(count).where(Article.duplicate_of.is_not(None))) or 0,
         "versions": session.scalar(select(func.count(Version.id))) or 0,
-        "outbox": session.scalar(select(func.count(Alert.id)).where(Alert.sent_at.is_(None))) or 0,
+        "outbox": session.scalar(select(func.count(Alert.id)).where(Alert.status == "pending"))
+        or 0,
     }
 
 
