@@ -99,10 +99,11 @@ class SourceConfig(_Section):
 
 
 class ScheduleConfig(_Section):
-    every: str | None = "30m"
+    every: str | None = None  # "30m" when neither every nor cron is set
     cron: str | None = None
+    timeout: str = "1h"  # a run still going after this long is ended
 
-    @field_validator("every")
+    @field_validator("every", "timeout")
     @classmethod
     def _valid_every(cls, value: str | None) -> str | None:
         if value is not None:
@@ -112,13 +113,24 @@ class ScheduleConfig(_Section):
     @field_validator("cron")
     @classmethod
     def _valid_cron(cls, value: str | None) -> str | None:
-        if value is not None and len(value.split()) != 5:
-            raise ValueError(f"expected five crontab fields, got {value!r}")
+        if value is not None:
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as exc:
+                raise ValueError(f"not a crontab expression ({exc}): {value!r}") from None
         return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ScheduleConfig:
+        if self.every and self.cron:
+            raise ValueError("set every or cron, not both")
+        return self
 
     @property
     def every_seconds(self) -> int | None:
-        return None if self.cron or not self.every else parse_every(self.every)
+        return None if self.cron else parse_every(self.every or "30m")
 
 
 class AlertsConfig(_Section):

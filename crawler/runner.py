@@ -21,6 +21,7 @@ class CrawlResult:
     stats: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     finished: bool = True
+    stop_status: str = "failed"  # the run's status when it did not finish
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0) or 0)
@@ -59,8 +60,15 @@ def run_crawl(
     stats = crawler.stats.get_stats()
     failures = failure_lines(crawler.stats)
     reason = stats.get("finish_reason", "not started")
-    if reason != "finished":
+    if reason == "shutdown":  # SIGTERM/SIGINT: in-flight pages finished, the rest next run
+        failures.append("the crawl was stopped by a signal; what it read is stored")
+    elif reason != "finished":
         failures.append(
             f"the crawl stopped early ({reason}); see {settings.get('LOG_FILE') or 'the log'}"
         )
-    return CrawlResult(stats=stats, failures=failures, finished=reason == "finished")
+    return CrawlResult(
+        stats=stats,
+        failures=failures,
+        finished=reason == "finished",
+        stop_status="interrupted" if reason == "shutdown" else "failed",
+    )

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from crawler.config import Config, ConfigError, load_config
 from schedules.alerts import DeliveryReport, send_outbox, test_message
+from schedules.daemon import next_run, run_daemon
 from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.mailer import DeliveryError, SmtpSettings, deliver
 from schedules.run import RunReport, run_once
+from storage.lock import CrawlLocked, crawl_lock
+from storage.outbox import delivery_problems
 from storage.reports import (
     article_counts,
     article_diffs,
@@ -23,7 +27,7 @@ from storage.reports import (
 )
 from storage.store import Store, find_article
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_BUSY = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "article", metavar="ARTICLE", help="article id, any of its URLs, or seed file"
     )
     commands.add_parser("status", parents=[common], help="last runs, counts, failures, outbox")
+    commands.add_parser("daemon", parents=[common], help="crawl on the schedule until stopped")
     alerts = commands.add_parser("alerts", parents=[common], help="email alerts")
     alerts.add_argument(
         "action",
@@ -65,11 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_demo(args)
     try:
         config = load_config(getattr(args, "config", None))
+        if args.command == "daemon":
+            return cmd_daemon(config)
         with Store(config.database_url) as store:
             return COMMANDS[args.command](args, config, store)
     except ConfigError as exc:
         print(f"storywatch: config error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except CrawlLocked as exc:
+        print(f"storywatch: {exc}; not starting another", file=sys.stderr)
+        return EXIT_BUSY
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
@@ -84,8 +94,8 @@ def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(f"{len(report.failures)} failed:", file=sys.stderr)
     for line in report.failures:
         print(f"  {line}", file=sys.stderr)
-    if config.alerts.enabled and not args.no_alerts:
-        _print_delivery(send_outbox(store, config), config)
+    if report.delivery is not None:
+        _print_delivery(report.delivery, config)
     return EXIT_OK
 
 
@@ -105,7 +115,8 @@ def _print_delivery(report: DeliveryReport, config: Config) -> None:
 
 def cmd_alerts(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.action == "send":
-        report = send_outbox(store, config)
+        with crawl_lock(config.database_url, config.base_dir):
+            report = send_outbox(store, config)
         _print_delivery(report, config)
         if not (report.sent or report.error):
             print("alerts: nothing waiting in the outbox")
@@ -202,7 +213,14 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         counts = article_counts(session)
         runs = recent_runs(session)
         per_source = articles_per_source(session)
+        problems = delivery_problems(session)
     print(f"story: {config.story.name}   database: {config.database_url}")
+    upcoming = next_run(config)
+    print(
+        f"next scheduled run: {upcoming:%Y-%m-%d %H:%M:%S %Z}"
+        if upcoming
+        else "next scheduled run: none (no daemon has scheduled one)"
+    )
     print(
         f"articles: {counts['articles']} ({counts['seeds']} seeds, {counts['duplicates']} "
         f"duplicates), versions: {counts['versions']}, alerts waiting: {counts['outbox']}"
@@ -214,6 +232,9 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(f"  #{run.id} {started} UTC  {run.status:<9} {found or 'nothing'}")
         for failure in run.failures:
             print(f"      failed: {failure}")
+    for state, error, count in problems:
+        what = "refused for good" if state == "failed" else "waiting, last try failed"
+        print(f"alerts {what} ({count}): {error}")
     print("articles found per source:" if per_source else "articles found per source: none yet")
     for source, found in per_source:
         print(f"  {found:>5}  {source}")
@@ -251,6 +272,14 @@ COMMANDS = {
     "status": cmd_status,
     "alerts": cmd_alerts,
 }
+
+
+def cmd_daemon(config: Config) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    return run_daemon(config)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,6 +9,8 @@ from crawler.config import Config
 from crawler.ingest import store_seeds
 from crawler.runner import CrawlResult, run_crawl
 from crawler.story import Story, load_story
+from schedules.alerts import DeliveryReport, send_outbox
+from storage.lock import crawl_lock
 from storage.reports import has_crawled
 from storage.store import Store
 
@@ -37,9 +39,29 @@ class RunReport:
     failures: list[str] = field(default_factory=list)
     new_article_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    delivery: DeliveryReport | None = None
 
 
 def run_once(
+    config: Config,
+    store: Store,
+    *,
+    alerts: bool = True,
+    verbose: bool = False,
+    progress: bool = False,
+) -> RunReport:
+    """One run under the database's crawl lock (CrawlLocked when another run holds it).
+
+    The outbox is sent at the end, under the same lock, so no two processes send one alert.
+    """
+    with crawl_lock(config.database_url, config.base_dir):
+        report = _run(config, store, alerts=alerts, verbose=verbose, progress=progress)
+        if alerts and config.alerts.enabled:
+            report.delivery = send_outbox(store, config)
+        return report
+
+
+def _run(
     config: Config,
     store: Store,
     *,
@@ -61,7 +83,7 @@ def run_once(
             config, story.profile, announce=announce, verbose=verbose, progress=progress
         )
         _add_crawl(report, crawl)
-        status = "completed" if crawl.finished else "failed"
+        status = "completed" if crawl.finished else crawl.stop_status
     finally:
         store.finish_run(report.run_id, status, report.counts, report.failures)
     return report

@@ -222,8 +222,13 @@ class Store:
             page.last_seen_at = now
 
     def start_run(self) -> int:
-        """Record a run as started; returns its id."""
+        """Record a run as started; returns its id.
+
+        Called with the crawl lock held, so a run still marked running died with its process.
+        """
         with self.sessions.begin() as session:
+            for stale in session.scalars(select(Run).where(Run.status == "running")):
+                stale.status = "interrupted"
             run = Run(started_at=utcnow(), status="running", counts={}, failures=[])
             session.add(run)
             session.flush()

@@ -8,10 +8,16 @@ from storage.models import Base
 target_metadata = Base.metadata
 
 
+def _ours(obj, name, type_, reflected, compare_to) -> bool:
+    """The daemon's APScheduler job table shares the database; it is not ours to migrate."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_ours,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by table copy
     )
     with context.begin_transaction():
