@@ -19,6 +19,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
+demo: $(STAMP)
+	$(BIN)/storywatch demo
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

@@ -64,6 +64,7 @@ class CrawlConfig(_Section):
     recheck_for: str = "3d"  # known articles younger than this are re-checked for corrections
     page_timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to extract one page
     download_timeout: float = Field(default=30.0, gt=0, le=600)
+    user_agent: str = ""  # your own, with your contact; default: storywatch's
 
     @field_validator("max_age", "recheck_for")
     @classmethod

@@ -61,7 +61,9 @@ def config_settings(config: Config) -> dict:
         if source.delay:
             host = source.url.split("/")[2].split("@")[-1].split(":")[0].lower()
             slots[host] = {"delay": source.delay, "concurrency": 1, "jitter": 0}
+    extra = {"USER_AGENT": crawl.user_agent} if crawl.user_agent else {}
     return {
+        **extra,
         "STORYWATCH_CONFIG": config.path,
         "STORYWATCH_DATABASE_URL": config.database_url,
         "STORYWATCH_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,

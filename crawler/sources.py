@@ -5,6 +5,8 @@ Plain functions over bytes, testable without Scrapy; the spider calls them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from collections.abc import Iterator
@@ -74,7 +76,23 @@ def unwrap(url: str) -> str:
         target = parse_qs(parts.query).get("url", [""])[0]
         if target.startswith(("http://", "https://")):
             return target
+    if is_wrapper(url):
+        return _google_news_target(parts.path) or url
     return url
+
+
+_EMBEDDED_URL = re.compile(rb"https?://[\x21-\x7e]+")
+
+
+def _google_news_target(path: str) -> str | None:
+    """Older Google News article ids are base64 protobufs that carry the publisher's URL."""
+    token = path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (ValueError, binascii.Error):
+        return None
+    found = _EMBEDDED_URL.search(payload)
+    return found.group().decode("ascii") if found else None
 
 
 def is_wrapper(url: str) -> bool:

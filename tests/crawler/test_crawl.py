@@ -187,3 +187,22 @@ def test_scrapy_crawl_coverage_runs_the_same_spider(crawl_project, site):
     assert done.returncode == 0, done.stderr
     stored = export(crawl_project)
     assert site.urls["story"] in stored and site.urls["section_article"] in stored
+
+
+def test_unreachable_sources_cost_one_line_each(project):
+    from tests.schedules.smtp import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}/feed.xml"
+    unknown = "http://feeds.storywatch.invalid/rss.xml"
+    write_config(
+        project,
+        CRAWL_CONFIG_TEXT
+        + "".join(f'\n[[sources]]\nkind = "feed"\nurl = "{url}"\n' for url in (closed, unknown)),
+    )
+    done = crawl(project)
+    assert done.returncode == 0
+    header, *lines = done.stderr.strip().splitlines()
+    assert header == "2 failed:" and len(lines) == 2
+    assert (
+        sum(closed in line for line in lines) == 1 and sum(unknown in line for line in lines) == 1
+    )

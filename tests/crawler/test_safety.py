@@ -9,7 +9,7 @@ import time
 import pytest
 
 from crawler.middlewares.address import address_problem
-from schedules.replica import Entry, ReplicaWeb, news_sitemap, rss
+from schedules.replica import Entry, ReplicaWeb, news_sitemap, rss, send
 from tests.certs import make_server_cert
 from tests.conftest import write_config
 from tests.crawler.replica_site import PULSE_STYLE, render, story_body
@@ -112,3 +112,35 @@ def test_telnet_console_is_off_and_the_log_goes_to_a_file(project):
     assert done.returncode == 0 and "Spider closed" in log
     assert "Telnet console listening" not in log and "TelnetConsole" not in log
     assert "[scrapy" not in done.stderr
+
+
+def test_no_cookie_travels_from_one_site_to_another(project):
+    with ReplicaWeb() as web:
+        first, second = web.outlet("first"), web.outlet("second")
+        target = second.put(
+            "/2024/06/kutcher-sora-crew-report", render(PULSE_STYLE, story_body(0, "Crew"))
+        )
+        # A cookie set on the first hop would ride along on the second (same host) and beyond.
+        first.handle(
+            "/2024/06/redirecting-story",
+            lambda h: send(
+                h, 302, Location="/2024/06/landing", **{"Set-Cookie": "session=secret; Path=/"}
+            ),
+        )
+        first.handle("/2024/06/landing", lambda h: send(h, 302, Location=target))
+        first.put(
+            "/feed.xml",
+            rss("First", [Entry(first.url("/2024/06/redirecting-story"), "r", time.time())]),
+            "application/rss+xml",
+        )
+        write_config(
+            project,
+            "[crawl]\nallow_private_addresses = true\n[[sources]]\n"
+            f'kind = "feed"\nurl = "{first.url("/feed.xml")}"\n',
+        )
+        assert crawl(project).returncode == 0
+        assert target in export(project)
+        landing = [seen.headers for seen in first.requests if seen.path == "/2024/06/landing"]
+        sent = [seen.headers for outlet in (first, second) for seen in outlet.requests]
+    assert landing and sent
+    assert not [headers for headers in sent if "Cookie" in headers or "Authorization" in headers]

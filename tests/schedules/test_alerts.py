@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crawler.config import config_from_dict
 from schedules.alerts import send_outbox
-from schedules.digest import digest_key, novel_excerpt, novelty_index, safe_link
+from schedules.digest import digest_key, item_context, novel_excerpt, novelty_index, safe_link
 from storage.models import Alert
 from storage.store import Snapshot
 from tests.certs import make_server_cert
@@ -216,3 +216,53 @@ def test_updates_are_announced_with_a_diff_summary_only_when_asked(store, mailbo
     assert report.sent == 1
     text = box.messages[-1].get_body(("plain",)).get_content()
     assert "1 updated" in box.messages[-1]["Subject"] and "sentence(s) added" in text
+
+
+def test_implicit_tls(store, tmp_path):
+    certs = make_server_cert(tmp_path, "127.0.0.1")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certs.cert_file, certs.key_file)
+    box = Mailbox()
+    server = start_server(box, ssl_context=context)
+    try:
+        add(store, 0)
+        report = send_outbox(
+            store, config_for(server.port, security="ssl", ca_file=str(certs.ca_file))
+        )
+        assert report.sent == 1 and len(box.messages) == 1
+    finally:
+        server.stop()
+
+
+def test_an_alert_that_cannot_be_rendered_is_closed_and_the_rest_go(store, mailbox, monkeypatch):
+    box, port = mailbox
+    add(store, 0)
+    add(store, 2)
+    real = item_context
+
+    def fragile(item, seen):
+        if item.title == BODIES[0].title:
+            raise ValueError("unrenderable")
+        return real(item, seen)
+
+    monkeypatch.setattr("schedules.alerts.item_context", fragile)
+    report = send_outbox(store, config_for(port))
+    assert (report.sent, report.broken) == (1, 1)
+    assert statuses(store) == ["failed", "sent"] and len(box.messages) == 1
+
+
+def test_alerts_test_command_says_what_happened(tmp_path, mailbox, capsys):
+    from schedules.cli import main
+
+    box, port = mailbox
+    config = tmp_path / "storywatch.toml"
+    alerts = (
+        '[alerts]\nenabled = true\nto = ["reader@example.org"]\nfrom = "sw@example.org"\n'
+        'smtp_host = "127.0.0.1"\nsecurity = "none"\nsmtp_port = '
+    )
+    config.write_text(f'[story]\nname = "x"\n{alerts}{port}\n')
+    assert main(["alerts", "test", "--config", str(config)]) == 0
+    assert "test message sent" in capsys.readouterr().out and len(box.messages) == 1
+    config.write_text(f'[story]\nname = "x"\n{alerts}{free_port()}\n')
+    assert main(["alerts", "test", "--config", str(config)]) == 1
+    assert "test message not sent" in capsys.readouterr().err

@@ -159,3 +159,27 @@ def test_a_crawl_while_another_runs_is_refused(project):
     assert done.returncode == 3
     assert "another crawl is running on this database (pid" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_run_past_its_time_limit_is_ended(project):
+    from schedules.daemon import crawl_in_subprocess
+
+    with ReplicaWeb() as web:
+        stuck = web.outlet("stuck")
+        stuck.handle("/feed.xml", lambda handler: time.sleep(20))
+        write_config(
+            project,
+            f"""
+[crawl]
+allow_private_addresses = true
+download_timeout = 15
+[[sources]]
+kind = "feed"
+url = "{stuck.url("/feed.xml")}"
+""",
+        )
+        started = time.monotonic()
+        crawl_in_subprocess(str(project / "storywatch.toml"), 4)
+        took = time.monotonic() - started
+    assert took < 30
+    assert runs(project)[-1][2] in ("interrupted", "failed")
