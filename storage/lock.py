@@ -70,7 +70,7 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(database_url: str) -> Iterator[None]:
-    engine = create_engine(database_url, poolclass=None)
+    engine = create_engine(database_url)
     key = _lock_key(database_url)
     try:
         with engine.connect() as connection:

@@ -175,10 +175,11 @@ class CoverageSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("storywatch/robots_forbidden")
                 return
         else:
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
-        record_failure(
-            self.crawler.stats, f"{request.meta.get('what', 'request')} {request.url}: {reason}"
-        )
+            reason = failure.getErrorMessage() or type(failure.value).__name__
+        what = request.meta.get("what", "request")
+        name = request.meta.get("source", "")
+        named = f" '{name}'" if what.endswith("source") and name and name != request.url else ""
+        record_failure(self.crawler.stats, f"{what}{named} {request.url}: {reason}")
 
 
 def _is_html(response: Response) -> bool:
