@@ -83,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
+    if config.crawl.frontier:
+        print("storywatch: crawl.frontier is set, but the shared Redis frontier is not built yet; "
+              "this process crawls alone", file=sys.stderr)
     progress = sys.stderr.isatty() and not args.verbose
     report = run_once(
         config, store, alerts=not args.no_alerts, verbose=args.verbose, progress=progress

@@ -4,14 +4,14 @@ A reading (`Snapshot`) is one of:
 - NEW: an article not seen before (announced in the outbox, unless it is a seed);
 - UPDATED: a known article whose text changed (a new version, its diff, an "updated" alert);
 - UNCHANGED: a known article, same text (only last_seen_at moves);
-- DUPLICATE: another outlet's copy of a stored article (kept, with duplicate_of set).
+- DUPLICATE: another outlet's copy of a stored article (kept, with duplicate_of set);
+- TRUNCATED: far shorter than the stored text, a paywall or an error page (kept out).
 
 Everything one reading changes is written in one transaction, outbox row included.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from storage.db import open_engine, session_factory
 from storage.dedupe import NearDuplicateIndex, fingerprint, signature
 from storage.diffs import diff_texts
+from storage.lookups import find_article, latest_version, page_fetch
 from storage.models import (
     Alert,
     Article,
@@ -32,64 +33,13 @@ from storage.models import (
     Version,
     utcnow,
 )
+from storage.records import Known, Outcome, Saved, Snapshot
 from storage.urls import canonicalize_url, choose_canonical, registered_domain
 
-__all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store"]
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """One reading of one article, as the crawler hands it over."""
-
-    text: str
-    title: str = ""
-    url: str | None = None  # where it was fetched; None for a seed file
-    declared_canonical: str | None = None  # the page's rel=canonical / og:url
-    seed_file: str | None = None
-    outlet: str | None = None
-    author: str | None = None
-    language: str | None = None
-    published_at: datetime | None = None
-    relevance: float | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    fetched_at: datetime | None = None
-    source: str | None = None  # the configured source that found it
-
-    @property
-    def is_seed(self) -> bool:
-        return self.seed_file is not None
-
-
-class Outcome(enum.StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-    TRUNCATED = "truncated"  # far shorter than the stored text: a paywall or error page, kept out
-
+__all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store", "find_article"]
 
 # A reading with less than this share of the stored text is an outage, not an edit.
 TRUNCATION_RATIO = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """What a crawler needs to know of a URL it read before, ahead of fetching it again."""
-
-    article_id: int | None  # None: a page that was read and not kept (irrelevant, no article)
-    first_seen_at: datetime
-    last_seen_at: datetime
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Saved:
-    outcome: Outcome
-    article_id: int
-    version: int
-    duplicate_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +55,16 @@ class _Reading:
 
 
 class Store:
-    """Articles in a SQL database, with the near-duplicate index kept beside it."""
+    """Articles in a SQL database, with the near-duplicate index kept beside it.
 
-    def __init__(self, url: str, *, near_duplicates: bool = True) -> None:
+    The index is built from the stored signatures when the first reading needs it, so opening
+    a store to read (status, export, diff) costs nothing.
+    """
+
+    def __init__(self, url: str) -> None:
         self.engine = open_engine(url)
         self.sessions = session_factory(self.engine)
-        self._near = NearDuplicateIndex()
-        if near_duplicates:
-            self._load_index()
+        self._index: NearDuplicateIndex | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -123,13 +75,17 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _load_index(self) -> None:
-        query = select(Article.id, Article.signature).where(
-            Article.duplicate_of.is_(None), Article.signature.is_not(None)
-        )
-        with self.sessions() as session:
-            for article_id, sig in session.execute(query):
-                self._near.add(article_id, sig)
+    @property
+    def _near(self) -> NearDuplicateIndex:
+        if self._index is None:
+            self._index = NearDuplicateIndex()
+            query = select(Article.id, Article.signature).where(
+                Article.duplicate_of.is_(None), Article.signature.is_not(None)
+            )
+            with self.sessions() as session:
+                for article_id, sig in session.execute(query):
+                    self._index.add(article_id, sig)
+        return self._index
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -185,7 +141,7 @@ class Store:
         with self.sessions() as session:
             article = find_article(session, url)
             if article is not None:
-                latest = _latest_version(session, article)
+                latest = latest_version(session, article)
                 return Known(
                     article.id,
                     article.first_seen_at,
@@ -193,7 +149,7 @@ class Store:
                     latest.etag,
                     latest.last_modified,
                 )
-            page = _page_fetch(session, url)
+            page = page_fetch(session, url)
             if page is not None:
                 return Known(
                     None, page.first_seen_at, page.last_seen_at, page.etag, page.last_modified
@@ -204,7 +160,7 @@ class Store:
         """Seen again, unchanged (a 304): only last_seen_at moves."""
         at = at or utcnow()
         with self.sessions.begin() as session:
-            record = find_article(session, url) or _page_fetch(session, url)
+            record = find_article(session, url) or page_fetch(session, url)
             if record is not None:
                 record.last_seen_at = max(record.last_seen_at, at)
 
@@ -214,7 +170,7 @@ class Store:
         """Remember a page that was read and not kept, so an unchanged copy is not read again."""
         now = utcnow()
         with self.sessions.begin() as session:
-            page = _page_fetch(session, url)
+            page = page_fetch(session, url)
             if page is None:
                 page = PageFetch(url=canonicalize_url(url), first_seen_at=now)
                 session.add(page)
@@ -250,19 +206,6 @@ class Store:
     def article_count(self) -> int:
         with self.sessions() as session:
             return session.scalar(select(func.count(Article.id))) or 0
-
-
-def find_article(session: Session, ref: str | int) -> Article | None:
-    """An article by id, URL (any variant) or seed file name."""
-    text = str(ref).strip()
-    if text.isdigit():
-        return session.get(Article, int(text))
-    if "://" in text:
-        key = canonicalize_url(text)
-        return session.scalars(
-            select(Article).join(ArticleUrl).where(ArticleUrl.url == key)
-        ).first()
-    return session.scalars(select(Article).where(Article.seed_file == text)).first()
 
 
 def _read(snapshot: Snapshot) -> _Reading:
@@ -342,12 +285,6 @@ def _new_version(article: Article, reading: _Reading, number: int) -> Version:
     return version
 
 
-def _latest_version(session: Session, article: Article) -> Version:
-    return session.scalars(
-        select(Version).where(Version.article_id == article.id).order_by(Version.number.desc())
-    ).first()
-
-
 def _revisit(
     session: Session, article: Article, reading: _Reading, announce: bool, as_alias: bool = False
 ) -> Saved:
@@ -355,7 +292,7 @@ def _revisit(
     _add_urls(session, article, reading)
     _fill_missing(article, reading.snapshot)
     article.last_seen_at = max(article.last_seen_at, reading.at)
-    latest = _latest_version(session, article)
+    latest = latest_version(session, article)
     if len(reading.snapshot.text) < TRUNCATION_RATIO * len(latest.text):
         return Saved(Outcome.TRUNCATED, article.id, latest.number, article.duplicate_of)
     # Another URL of the same article (an alias) is a rendering, not an edit: no new version.
@@ -394,10 +331,6 @@ def _update_article(article: Article, reading: _Reading) -> None:
     article.published_at = article.published_at or snap.published_at
     if snap.relevance is not None:
         article.relevance = snap.relevance
-
-
-def _page_fetch(session: Session, url: str) -> PageFetch | None:
-    return session.scalars(select(PageFetch).where(PageFetch.url == canonicalize_url(url))).first()
 
 
 def _credit_source(session: Session, article_id: int, source: str, at: datetime) -> None:

@@ -7,13 +7,12 @@ read the seconds as absolute.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from schedules.replica import Entry, ReplicaWeb, rss
+from tests.commands import storywatch
 from tests.conftest import SEEDS, write_config
 from tests.crawler.replica_site import (
     CRAWL_CONFIG_TEXT,
@@ -56,18 +55,7 @@ def _cost(rounds: int = 20) -> None:
 
 def _crawl(project: Path) -> float:
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schedules.cli",
-            "crawl",
-            "--config",
-            str(project / "storywatch.toml"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    storywatch(project, "crawl", timeout=600, check=True)
     return time.perf_counter() - started
 
 

@@ -40,7 +40,7 @@ class KnownArticlesMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        store = Store(settings["STORYWATCH_DATABASE_URL"], near_duplicates=False)
+        store = Store(settings["STORYWATCH_DATABASE_URL"])
         seconds = settings.getfloat("STORYWATCH_RECHECK_FOR")
         middleware = cls(store, timedelta(seconds=seconds), crawler.stats)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)

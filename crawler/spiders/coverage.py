@@ -32,6 +32,7 @@ from crawler.sources import (
     sitemap_links,
 )
 from crawler.story import load_story
+from storage.urls import canonicalize_url
 
 HTML_TYPES = (b"text/html", b"application/xhtml")
 GZIP_MAGIC = b"\x1f\x8b"
@@ -93,12 +94,20 @@ class CoverageSpider(scrapy.Spider):
         )
 
     def _article_request(self, link: Link, source: SourceConfig, depth: int = 0):
+        """A request for the canonical spelling of the link (no tracking, fragment or AMP), so
+        the variants of one article listed by several sources are fetched once per run."""
+        url = link.url if is_wrapper(link.url) else canonicalize_url(link.url)
         return scrapy.Request(
-            link.url,
+            url,
             callback=self.parse_article,
             errback=self.failed,
             cb_kwargs={"source": source, "link": link, "depth": depth},
-            meta={"source": source.label, "what": "article", "article": True},
+            meta={
+                "source": source.label,
+                "what": "article",
+                "article": True,
+                "listed_url": link.url,
+            },
         )
 
     def _fresh(self, link: Link) -> bool:
@@ -166,6 +175,13 @@ class CoverageSpider(scrapy.Spider):
         """One line per failed request; known-and-not-due and robots.txt skips are not failures."""
         request = failure.request
         if failure.check(AlreadyKnown):
+            return
+        listed = request.meta.get("listed_url")
+        if failure.check(HttpError) and listed and listed.split("#")[0] != request.url:
+            # The canonical spelling does not exist (an AMP-only page): fetch it as listed.
+            yield request.replace(
+                url=listed, dont_filter=True, meta={**request.meta, "listed_url": None}
+            )
             return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"

@@ -11,42 +11,26 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from schedules.replica import ReplicaWeb
+from schedules.replica import Entry, ReplicaWeb, rss
+from storage.urls import canonicalize_url
+from tests.commands import storywatch
 from tests.conftest import write_config
-from tests.crawler.replica_site import CORRECTION, CRAWL_CONFIG_TEXT, build_site
+from tests.crawler.replica_site import (
+    CORRECTION,
+    CRAWL_CONFIG_TEXT,
+    PULSE_STYLE,
+    build_site,
+    render,
+    story_body,
+)
 
 
-def crawl(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schedules.cli",
-            "crawl",
-            "--config",
-            str(project / "storywatch.toml"),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def crawl(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return storywatch(project, "crawl", *args)
 
 
 def export(project: Path) -> dict[str, dict]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schedules.cli",
-            "export",
-            "--config",
-            str(project / "storywatch.toml"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = storywatch(project, "export", check=True)
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     return {row["canonical_url"] or row["seed_file"]: row for row in rows}
 
@@ -97,7 +81,7 @@ def test_two_rounds_over_the_replica_web(crawl_project, site):
     failures = first.stderr.strip().splitlines()
     assert failures[0] == f"{len(failures) - 1} failed:"
     for key in ("missing", "error", "pdf", "loop", "huge", "metadata"):
-        assert sum(urls[key].split("#")[0] in line for line in failures) == 1, (key, failures)
+        assert sum(canonicalize_url(urls[key]) in line for line in failures) == 1, (key, failures)
     assert len(failures) - 1 == 6
     assert "169.254.169.254" in "".join(failures) and "link-local" in "".join(failures)
     assert not site.pulse.fetched("/private/")
@@ -114,20 +98,7 @@ def test_two_rounds_over_the_replica_web(crawl_project, site):
     assert stored[urls["story"]]["versions"] == 2
     assert urls["round2_pulse"] in stored and urls["round2_ledger"] in stored
     assert "2 new" in second.stdout
-    diff = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schedules.cli",
-            "diff",
-            urls["story"],
-            "--config",
-            str(crawl_project / "storywatch.toml"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    diff = storywatch(crawl_project, "diff", urls["story"], check=True).stdout
     assert f"+{CORRECTION}" in diff.splitlines()
     # Unchanged pages, stored or irrelevant, are asked conditionally and answer 304.
     for outlet, key in (
@@ -141,7 +112,8 @@ def test_two_rounds_over_the_replica_web(crawl_project, site):
         ]
         assert asked and all(seen.status == 304 for seen in asked), key
     bad = {
-        urls[key].split("#")[0] for key in ("missing", "error", "pdf", "loop", "huge", "metadata")
+        canonicalize_url(urls[key])
+        for key in ("missing", "error", "pdf", "loop", "huge", "metadata")
     }
     for line in second.stderr.strip().splitlines()[1:]:
         assert any(url in line for url in bad), line
@@ -149,19 +121,7 @@ def test_two_rounds_over_the_replica_web(crawl_project, site):
 
 def test_status_shows_articles_per_source(crawl_project, site):
     assert crawl(crawl_project).returncode == 0
-    status = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "schedules.cli",
-            "status",
-            "--config",
-            str(crawl_project / "storywatch.toml"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    status = storywatch(crawl_project, "status", check=True).stdout
     assert "articles found per source:" in status
     assert site.pulse.url("/feed.xml") in status and site.techwire.url("/entertainment") in status
 
@@ -206,3 +166,25 @@ def test_unreachable_sources_cost_one_line_each(project):
     assert (
         sum(closed in line for line in lines) == 1 and sum(unknown in line for line in lines) == 1
     )
+
+
+def test_an_amp_only_article_is_fetched_as_listed(project):
+    with ReplicaWeb() as web:
+        outlet = web.outlet("amponly")
+        amp = outlet.put(
+            "/2024/06/kutcher-sora-amp-only/amp",
+            render(PULSE_STYLE, story_body(4, "Kutcher doubles down")),
+        )
+        outlet.put(
+            "/feed.xml", rss("AMP", [Entry(amp, "AMP only", time.time())]), "application/rss+xml"
+        )
+        write_config(
+            project,
+            CRAWL_CONFIG_TEXT + f'\n[[sources]]\nkind = "feed"\n'
+            f'url = "{outlet.url("/feed.xml")}"\n',
+        )
+        done = crawl(project)
+        fetched = outlet.fetched("/2024/06/")
+    assert done.returncode == 0 and done.stderr == ""
+    assert fetched == ["/2024/06/kutcher-sora-amp-only", "/2024/06/kutcher-sora-amp-only/amp"]
+    assert [row for row in export(project).values() if not row["is_seed"]]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from schedules.replica import Entry, ReplicaWeb, rss
+from tests.commands import storywatch
 from tests.conftest import write_config
 from tests.crawler.replica_site import PULSE_STYLE, render, story_body
 from tests.schedules.smtp import Mailbox, start_server
@@ -143,19 +144,7 @@ def test_a_crawl_while_another_runs_is_refused(project):
     from storage.lock import crawl_lock
 
     with crawl_lock(f"sqlite:///{project / 'data' / 'storywatch.db'}", project):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "schedules.cli",
-                "crawl",
-                "--config",
-                str(project / "storywatch.toml"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        done = storywatch(project, "crawl", timeout=60)
     assert done.returncode == 3
     assert "another crawl is running on this database (pid" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
