@@ -9,8 +9,9 @@ with another outlet's headline, intro or tail around them, so the overlap is hig
 SimHash suits near-identical pages with small edits better, but a reprint that adds a paragraph
 moves it further than MinHash, and it needs a permuted-table index we would write ourselves.
 
-The index lives in memory. It is rebuilt at start from the signatures stored with each article
-(`Article.signature`), so a restart costs one pass over stored bytes, not re-hashing every text.
+The index lives in memory and is not persisted. It is rebuilt from the signatures stored with
+each article (`Article.signature`) when a process first needs it, so a restart costs one pass
+over stored bytes, not re-hashing every text.
 """
 
 from __future__ import annotations

@@ -109,9 +109,9 @@ def articles_per_source(session: Session) -> list[tuple[str, int]]:
 
 
 def has_crawled(session: Session) -> bool:
-    """Whether any earlier run crawled the sources (the first crawl is not announced)."""
+    """Whether an earlier run fetched pages (what the first real crawl finds is not announced)."""
     runs = session.scalars(select(Run.counts).where(Run.status == "completed"))
-    return any("pages_fetched" in (counts or {}) for counts in runs)
+    return any((counts or {}).get("pages_fetched", 0) > 0 for counts in runs)
 
 
 def articles_by_id(session: Session, ids: list[int]) -> list[Article]:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import Alert, Article, ArticleUrl, Diff, Version
-from storage.reports import article_diffs, articles_per_source, export_rows
+from storage.reports import article_diffs, articles_per_source, export_rows, has_crawled
 from storage.store import Outcome, Snapshot, Store
 from tests.pages import BODIES
 
@@ -178,3 +178,17 @@ def test_sources_are_credited_once_each(store):
     store.save(reading(source="sitemap B"))
     with store.sessions() as session:
         assert articles_per_source(session) == [("feed A", 1), ("sitemap B", 1)]
+
+
+def test_only_a_run_that_fetched_pages_ends_the_first_crawl(store):
+    def crawled() -> bool:
+        with store.sessions() as session:
+            return has_crawled(session)
+
+    assert not crawled()
+    store.finish_run(store.start_run(), "completed", {"pages_fetched": 0}, ["all sources down"])
+    assert not crawled()  # an offline first run must not make the next one announce everything
+    store.finish_run(store.start_run(), "failed", {"pages_fetched": 3}, [])
+    assert not crawled()
+    store.finish_run(store.start_run(), "completed", {"pages_fetched": 4}, [])
+    assert crawled()
