@@ -124,7 +124,9 @@ def run_daemon(config: Config) -> int:
     stop.wait()
     print("storywatch daemon: stopping; the current run, if any, ends cleanly", flush=True)
     scheduler.pause()
-    if "crawl" in _running:
-        _running["crawl"].send_signal(signal.SIGTERM)
+    current = _running.get("crawl")
+    if current is not None:
+        # The job thread is waiting on this process; _stop ends it, by force if it must.
+        threading.Thread(target=_stop, args=(current,), daemon=True).start()
     scheduler.shutdown(wait=True)
     return 0
