@@ -71,4 +71,4 @@ class PublicAddressMiddleware:
     def _refuse(self, request, reason: str) -> None:
         if self.stats:
             self.stats.inc_value("storywatch/refused_address")
-        raise UnsafeAddress(f"refused {request.url}: {reason}")
+        raise UnsafeAddress(f"refused: {reason}")
