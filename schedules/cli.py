@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from crawler.config import Config, ConfigError, load_config
 from schedules.alerts import DeliveryReport, send_outbox, test_message
 from schedules.daemon import next_run, run_daemon
@@ -84,8 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
     if config.crawl.frontier:
-        print("storywatch: crawl.frontier is set, but the shared Redis frontier is not built yet; "
-              "this process crawls alone", file=sys.stderr)
+        print(
+            "storywatch: crawl.frontier is set, but the shared Redis frontier is not built yet; "
+            "this process crawls alone",
+            file=sys.stderr,
+        )
     progress = sys.stderr.isatty() and not args.verbose
     report = run_once(
         config, store, alerts=not args.no_alerts, verbose=args.verbose, progress=progress
@@ -159,7 +164,12 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
         f"known and unchanged, {counts['failed']} failed"
     )
     if config is not None:
-        print(f"run {report.run_id} completed; database: {config.database_url}")
+        print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
+
+
+def _shown(database_url: str) -> str:
+    """The database URL without its password, fit for a terminal or a log."""
+    return make_url(database_url).render_as_string(hide_password=True)
 
 
 def coverage_table(articles) -> str:
@@ -217,7 +227,7 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         runs = recent_runs(session)
         per_source = articles_per_source(session)
         problems = delivery_problems(session)
-    print(f"story: {config.story.name}   database: {config.database_url}")
+    print(f"story: {config.story.name}   database: {_shown(config.database_url)}")
     upcoming = next_run(config)
     print(
         f"next scheduled run: {upcoming:%Y-%m-%d %H:%M:%S %Z}"

@@ -156,3 +156,14 @@ def test_diff_of_an_unknown_article_says_so(capsys, project):
     run(capsys, project, "crawl")
     code, _, err = run(capsys, project, "diff", "https://nowhere.example/x")
     assert code == 1 and "no stored article" in err
+
+
+def test_database_passwords_are_never_printed(capsys, project):
+    from schedules.cli import _shown
+
+    assert _shown("postgresql+psycopg://watcher:s3cret@db.example/story") == (
+        "postgresql+psycopg://watcher:***@db.example/story"
+    )
+    run(capsys, project, "crawl")
+    code, out, _ = run(capsys, project, "status")
+    assert code == 0 and "sqlite:///" in out
