@@ -7,6 +7,8 @@ from datetime import datetime
 
 from crawler.extract import Article
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
 
 @dataclass
 class PageItem:

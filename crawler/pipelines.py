@@ -8,11 +8,9 @@ from scrapy.exceptions import DropItem
 from crawler.extract import ExtractionError
 from crawler.failures import record_failure
 from crawler.ingest import to_snapshot
-from crawler.items import PageItem
+from crawler.items import HTML_TYPES, PageItem
 from crawler.pool import ExtractionPool, PageTimeout
 from storage.store import Store
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class NotCoverage(DropItem):

@@ -206,34 +206,31 @@ def rss(title: str, entries: list[Entry]) -> str:
     )
 
 
+def _stamp(unix_time: float) -> str:
+    """ISO 8601 in UTC, as feeds and sitemaps write it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(unix_time))
+
+
 def atom(title: str, entries: list[Entry]) -> str:
     """An Atom 1.0 feed."""
-
-    def stamp(t: float) -> str:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
     items = "".join(
         f'<entry><title>{escape(e.title)}</title><link href="{escape(e.url)}"/>'
-        f"<id>{escape(e.url)}</id><updated>{stamp(e.published)}</updated></entry>"
+        f"<id>{escape(e.url)}</id><updated>{_stamp(e.published)}</updated></entry>"
         for e in entries
     )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{escape(title)}</title><id>urn:replica</id><updated>{stamp(time.time())}"
+        f"<title>{escape(title)}</title><id>urn:replica</id><updated>{_stamp(time.time())}"
         f"</updated>{items}</feed>"
     )
 
 
 def news_sitemap(publication: str, entries: list[Entry]) -> str:
     """A Google news sitemap (news:publication_date, news:title)."""
-
-    def stamp(t: float) -> str:
-        return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(t))
-
     urls = "".join(
         f"<url><loc>{escape(e.url)}</loc><news:news><news:publication><news:name>"
         f"{escape(publication)}</news:name><news:language>en</news:language></news:publication>"
-        f"<news:publication_date>{stamp(e.published)}</news:publication_date>"
+        f"<news:publication_date>{_stamp(e.published)}</news:publication_date>"
         f"<news:title>{escape(e.title)}</news:title></news:news></url>"
         for e in entries
     )

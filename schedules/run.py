@@ -55,20 +55,13 @@ def run_once(
     The outbox is sent at the end, under the same lock, so no two processes send one alert.
     """
     with crawl_lock(config.database_url, config.base_dir):
-        report = _run(config, store, alerts=alerts, verbose=verbose, progress=progress)
+        report = _run(config, store, alerts, {"verbose": verbose, "progress": progress})
         if alerts and config.alerts.enabled:
             report.delivery = send_outbox(store, config)
         return report
 
 
-def _run(
-    config: Config,
-    store: Store,
-    *,
-    alerts: bool = True,
-    verbose: bool = False,
-    progress: bool = False,
-) -> RunReport:
+def _run(config: Config, store: Store, alerts: bool, crawl_options: dict) -> RunReport:
     """Ingest the seeds, crawl the sources, and record the run with its counts and failures."""
     story = load_story(config)
     with store.sessions() as session:
@@ -79,9 +72,7 @@ def _run(
         outcomes = store_seeds(store, story.seeds, story.profile)
         report.counts.update({f"seeds_{key}": value for key, value in outcomes.items()})
         report.counts["seeds_failed"] = len(story.seeds.errors)
-        crawl = run_crawl(
-            config, story.profile, announce=announce, verbose=verbose, progress=progress
-        )
+        crawl = run_crawl(config, story.profile, announce=announce, **crawl_options)
         _add_crawl(report, crawl)
         status = "completed" if crawl.finished else crawl.stop_status
     finally:

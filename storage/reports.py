@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Alert, Article, ArticleSource, ArticleUrl, Diff, Run, Version
+from storage.outbox import PENDING
 
 EXPORT_FIELDS = (
     "id",
@@ -94,8 +95,7 @@ def article_counts(session: Session) -> dict[str, int]:
         "seeds": session.scalar(select(count).where(Article.is_seed)) or 0,
         "duplicates": session.scalar(select(count).where(Article.duplicate_of.is_not(None))) or 0,
         "versions": session.scalar(select(func.count(Version.id))) or 0,
-        "outbox": session.scalar(select(func.count(Alert.id)).where(Alert.status == "pending"))
-        or 0,
+        "outbox": session.scalar(select(func.count(Alert.id)).where(Alert.status == PENDING)) or 0,
     }
 
 

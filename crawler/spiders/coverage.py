@@ -17,7 +17,7 @@ from scrapy.utils.gz import gunzip
 
 from crawler.config import Config, SourceConfig, load_config, parse_every
 from crawler.failures import record_failure
-from crawler.items import PageItem
+from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.known import AlreadyKnown
 from crawler.profile import StoryProfile
 from crawler.settings import config_settings
@@ -34,7 +34,6 @@ from crawler.sources import (
 from crawler.story import load_story
 from storage.urls import canonicalize_url
 
-HTML_TYPES = (b"text/html", b"application/xhtml")
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -139,7 +138,7 @@ class CoverageSpider(scrapy.Spider):
                 yield self._article_request(link, source)
 
     def parse_page(self, response: Response, source: SourceConfig, depth: int):
-        if not _is_html(response):
+        if _content_type(response) not in HTML_TYPES:
             return
         for found in self._links.extract_links(response):
             if looks_like_article(found.url, response.url):
@@ -196,13 +195,6 @@ class CoverageSpider(scrapy.Spider):
         name = request.meta.get("source", "")
         named = f" '{name}'" if what.endswith("source") and name and name != request.url else ""
         record_failure(self.crawler.stats, f"{what}{named} {request.url}: {reason}")
-
-
-def _is_html(response: Response) -> bool:
-    content_type = response.headers.get("Content-Type", b"").lower()
-    if content_type:
-        return content_type.startswith(HTML_TYPES)
-    return response.body[:1024].lstrip()[:1] == b"<"
 
 
 def _content_type(response: Response) -> str:

@@ -16,6 +16,14 @@ from tests.crawler.replica_site import PULSE_STYLE, render, story_body
 from tests.crawler.test_crawl import crawl, export
 
 
+def replica_config(project, kind: str, url: str) -> None:
+    """A config that crawls one source of the replica web (loopback allowed)."""
+    write_config(
+        project,
+        f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "{kind}"\nurl = "{url}"\n',
+    )
+
+
 @pytest.mark.parametrize(
     ("address", "allow_private", "refused"),
     [
@@ -53,11 +61,7 @@ def test_sitemap_pointing_at_local_files_fetches_nothing(project):
             ),
             "application/xml",
         )
-        write_config(
-            project,
-            "[crawl]\nallow_private_addresses = true\n[[sources]]\n"
-            f'kind = "sitemap"\nurl = "{outlet.url("/sitemap.xml")}"\n',
-        )
+        replica_config(project, "sitemap", outlet.url("/sitemap.xml"))
         done = crawl(project)
     assert done.returncode == 0
     stored = export(project)
@@ -87,11 +91,7 @@ def test_certificates_are_verified(project, tmp_path):
     with ReplicaWeb() as web:
         outlet = web.outlet("selfsigned", tls=context)
         outlet.put("/feed.xml", rss("TLS", []), "application/rss+xml")
-        write_config(
-            project,
-            "[crawl]\nallow_private_addresses = true\n[[sources]]\n"
-            f'kind = "feed"\nurl = "{outlet.url("/feed.xml")}"\n',
-        )
+        replica_config(project, "feed", outlet.url("/feed.xml"))
         done = crawl(project)
     assert done.returncode == 0
     failure = [line for line in done.stderr.splitlines() if outlet.url("/feed.xml") in line]
@@ -102,11 +102,7 @@ def test_telnet_console_is_off_and_the_log_goes_to_a_file(project):
     with ReplicaWeb() as web:
         outlet = web.outlet("quiet")
         outlet.put("/feed.xml", rss("Quiet", []), "application/rss+xml")
-        write_config(
-            project,
-            "[crawl]\nallow_private_addresses = true\n[[sources]]\n"
-            f'kind = "feed"\nurl = "{outlet.url("/feed.xml")}"\n',
-        )
+        replica_config(project, "feed", outlet.url("/feed.xml"))
         done = crawl(project)
     log = (project / "logs" / "scrapy.log").read_text()
     assert done.returncode == 0 and "Spider closed" in log
@@ -133,11 +129,7 @@ def test_no_cookie_travels_from_one_site_to_another(project):
             rss("First", [Entry(first.url("/2024/06/redirecting-story"), "r", time.time())]),
             "application/rss+xml",
         )
-        write_config(
-            project,
-            "[crawl]\nallow_private_addresses = true\n[[sources]]\n"
-            f'kind = "feed"\nurl = "{first.url("/feed.xml")}"\n',
-        )
+        replica_config(project, "feed", first.url("/feed.xml"))
         assert crawl(project).returncode == 0
         assert target in export(project)
         landing = [seen.headers for seen in first.requests if seen.path == "/2024/06/landing"]
