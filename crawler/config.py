@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -29,18 +30,42 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-_EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_EVERY = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def parse_every(text: str) -> int:
-    """Seconds in an interval such as "30m" (units s, m, h, d)."""
+    """Seconds in an interval such as "30m" (units s, m, h, d, w)."""
     match = _EVERY.match(text)
     if not match or int(match.group(1)) == 0:
         raise ValueError(
-            f'expected a positive number with a unit s, m, h or d, like "30m"; got {text!r}'
+            f'expected a positive number with a unit s, m, h, d or w, like "30m"; got {text!r}'
         )
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def parse_duration(text: str) -> timedelta:
+    """An interval such as "30m" or "4w" as a timedelta (units s, m, h, d, w)."""
+    return timedelta(seconds=parse_every(text))
+
+
+def parse_moment(value: object) -> datetime:
+    """A TOML date, datetime or ISO 8601 string as an aware UTC datetime (a date is midnight
+    UTC; a time without a zone is UTC)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f'expected a date like "2024-06-01"; got {value!r}') from None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=UTC)
+    raise ValueError(f'expected a date like "2024-06-01"; got {value!r}')
+
+
+# Seeds are rarely a story's first coverage: the window opens this long before the earliest.
+DEFAULT_SINCE_MARGIN = timedelta(weeks=4)
 
 
 class StoryConfig(_Section):
@@ -48,6 +73,22 @@ class StoryConfig(_Section):
     seeds: str = "seeds"
     queries: tuple[str, ...] = Field(default=(), strict=False)  # TOML gives a list
     min_relevance: float = Field(default=0.5, ge=0.0, le=1.0)
+    # The story's start: coverage published before it is outside the window. Default: the
+    # earliest seed date (else the first run's date) less `since_margin`.
+    since: datetime | None = Field(default=None, strict=False)
+    since_margin: timedelta = Field(default=DEFAULT_SINCE_MARGIN, strict=False)
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _moment(cls, value: object) -> datetime | None:
+        return None if value is None else parse_moment(value)
+
+    @field_validator("since_margin", mode="before")
+    @classmethod
+    def _margin(cls, value: object) -> timedelta:
+        if not isinstance(value, str):
+            raise ValueError('expected a duration like "4w" or "30d"')
+        return parse_duration(value)
 
 
 class StorageConfig(_Section):
@@ -60,17 +101,29 @@ class CrawlConfig(_Section):
     allow_private_addresses: bool = False
     concurrency: int = Field(default=8, ge=1, le=256)
     frontier: str = ""
-    max_age: str = "7d"  # feed and sitemap entries older than this are not fetched
-    recheck_for: str = "3d"  # known articles younger than this are re-checked for corrections
+    # No longer used: the story's window (story.since) decides which entries are coverage.
+    max_age: str | None = None
+    # Known articles younger than this are re-checked for corrections.
+    recheck_for: timedelta = Field(default=timedelta(days=3), strict=False)
+    # Article pages fetched per source and run, the most promising first; the rest wait.
+    max_pages_per_run: int = Field(default=50, ge=1, le=100_000)
     page_timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to extract one page
     download_timeout: float = Field(default=30.0, gt=0, le=600)
     user_agent: str = ""  # your own, with your contact; default: storywatch's
 
-    @field_validator("max_age", "recheck_for")
+    @field_validator("max_age")
     @classmethod
-    def _valid_age(cls, value: str) -> str:
-        parse_every(value)
+    def _valid_age(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
         return value
+
+    @field_validator("recheck_for", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        if not isinstance(value, str):
+            raise ValueError('expected a duration like "3d"')
+        return parse_duration(value)
 
     @field_validator("frontier")
     @classmethod

@@ -28,7 +28,8 @@ def to_snapshot(
     author: str | None = None,
     source: str | None = None,
 ) -> Snapshot:
-    """A store reading of an article; explicit values win over what the page said."""
+    """A store reading of an article; explicit values win over what the page said, except the
+    publication date, where the page's own (article:published_time, JSON-LD) wins."""
     return Snapshot(
         text=article.text,
         title=article.title,
@@ -38,7 +39,8 @@ def to_snapshot(
         outlet=outlet or article.site_name,
         author=author or article.author,
         language=article.language,
-        published_at=published_at or article.published_at,
+        # The page's own publication date beats a listing's (a sitemap lastmod is a change time).
+        published_at=article.published_at or published_at,
         relevance=relevance,
         etag=etag,
         last_modified=last_modified,
@@ -81,6 +83,8 @@ def store_seeds(store: Store, batch: SeedBatch, profile: StoryProfile) -> Counte
     for name, (article, facts) in batch.articles.items():
         if facts.title:
             article = replace(article, title=facts.title)
+        if facts.published_at:  # what the user recorded beats what the page said
+            article = replace(article, published_at=facts.published_at)
         snapshot = to_snapshot(
             article,
             url=facts.url,

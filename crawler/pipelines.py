@@ -5,12 +5,24 @@ from __future__ import annotations
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from crawler.crawlstore import crawl_store
 from crawler.extract import ExtractionError
 from crawler.failures import record_failure
 from crawler.ingest import to_snapshot
 from crawler.items import HTML_TYPES, PageItem
 from crawler.pool import ExtractionPool, PageTimeout
+from crawler.tally import count
+from storage.records import Outcome
 from storage.store import Store
+
+# How each store outcome counts in a source's tally (crawler.tally).
+OUTCOME_TALLY = {
+    Outcome.NEW: "stored",
+    Outcome.UPDATED: "stored",
+    Outcome.DUPLICATE: "stored",
+    Outcome.UNCHANGED: "unchanged",
+    Outcome.TRUNCATED: "not_coverage",
+}
 
 
 class NotCoverage(DropItem):
@@ -47,24 +59,27 @@ class ExtractPipeline:
 
     async def process_item(self, item: PageItem, spider=None) -> PageItem:
         if item.content_type not in HTML_TYPES:
-            record_failure(
-                self.stats, f"article {item.url}: not an HTML page ({item.content_type})"
-            )
+            self._failed(item, f"not an HTML page ({item.content_type})")
             raise NotCoverage("not_article", f"not HTML: {item.content_type}")
         try:
             item.article = await self.pool.extract(item.body, item.url)
         except PageTimeout:
-            record_failure(self.stats, f"article {item.url}: extraction took over {self.limit:g}s")
+            self._failed(item, f"extraction took over {self.limit:g}s")
             raise DropItem("extraction timed out") from None
         except ExtractionError as exc:
+            # No article on the page (a listing, an error page): not coverage, not a failure.
             self.stats.inc_value("storywatch/not_article")
-            record_failure(self.stats, f"article {item.url}: {exc}")
+            count(self.stats, item.source, "not_coverage")
             raise NotCoverage("not_article", str(exc)) from None
         except Exception as exc:  # a page that breaks the parser must not stop the crawl
-            record_failure(self.stats, f"article {item.url}: {type(exc).__name__}: {exc}")
+            self._failed(item, f"{type(exc).__name__}: {exc}")
             raise DropItem("extraction failed") from None
         item.body = b""  # the text is what travels on
         return item
+
+    def _failed(self, item: PageItem, reason: str) -> None:
+        record_failure(self.stats, f"article {item.url}: {reason}")
+        count(self.stats, item.source, "failed")
 
 
 class RelevancePipeline:
@@ -88,6 +103,7 @@ class RelevancePipeline:
         item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
         if item.relevance < self.min_relevance:
             self.stats.inc_value("storywatch/irrelevant")
+            count(self.stats, item.source, "not_coverage")
             raise NotCoverage(
                 "irrelevant", f"relevance {item.relevance:.2f} below {self.min_relevance}"
             )
@@ -101,28 +117,20 @@ class StorePipeline:
     irrelevant page is not read again on the next run.
     """
 
-    def __init__(self, database_url: str, announce: bool, stats) -> None:
-        self.database_url = database_url
+    def __init__(self, announce: bool, stats, crawler=None) -> None:
         self.announce = announce
         self.stats = stats
+        self.crawler = crawler
         self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        settings = crawler.settings
-        pipeline = cls(
-            settings["STORYWATCH_DATABASE_URL"],
-            settings.getbool("STORYWATCH_ANNOUNCE"),
-            crawler.stats,
-        )
+        pipeline = cls(crawler.settings.getbool("STORYWATCH_ANNOUNCE"), crawler.stats, crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
     def open_spider(self, spider=None) -> None:
-        self.store = Store(self.database_url)
-
-    def close_spider(self, spider=None) -> None:
-        self.store.close()
+        self.store = crawl_store(self.crawler)  # the crawl's one Store, closed by its owner
 
     def item_dropped(self, item, response, exception, spider=None) -> None:
         if isinstance(exception, NotCoverage) and isinstance(item, PageItem):
@@ -141,6 +149,7 @@ class StorePipeline:
         )
         saved = self.store.save(snapshot, announce=self.announce)
         self.stats.inc_value(f"storywatch/{saved.outcome.value}")
+        count(self.stats, item.source, OUTCOME_TALLY[saved.outcome])
         if saved.outcome.value == "new":
             new_ids = self.stats.get_value("storywatch/new_ids") or []
             self.stats.set_value("storywatch/new_ids", [*new_ids, saved.article_id])

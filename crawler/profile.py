@@ -70,6 +70,10 @@ class StoryProfile:
     anchors: tuple[Anchor, ...]
     _quote_shingles: frozenset[str] = field(default=frozenset(), repr=False)
 
+    def listing_score(self, text: str) -> float:
+        """0..1: how promising a candidate's listing (title, description, URL words) looks."""
+        return self.relevance(text)
+
     def relevance(self, text: str) -> float:
         """0..1: how surely the text is coverage of this story."""
         normal = normalise_text(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -14,12 +15,14 @@ from crawler.failures import failure_lines
 from crawler.profile import StoryProfile
 from crawler.settings import config_settings
 from crawler.spiders.coverage import CoverageSpider
+from crawler.tally import source_tallies
 
 
 @dataclass
 class CrawlResult:
     stats: dict = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)  # crawler.tally
     finished: bool = True
     stop_status: str = "failed"  # the run's status when it did not finish
 
@@ -45,17 +48,21 @@ def run_crawl(
     config: Config,
     profile: StoryProfile,
     *,
+    since: datetime,
     announce: bool,
     verbose: bool = False,
     progress: bool = False,
 ) -> CrawlResult:
-    """One crawl of the configured sources. Twisted's reactor runs once per process."""
+    """One crawl of the configured sources for coverage published from `since` on.
+
+    Twisted's reactor runs once per process.
+    """
     if not config.sources:
         return CrawlResult()
     settings = crawl_settings(config, announce=announce, verbose=verbose, progress=progress)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CoverageSpider)
-    process.crawl(crawler, config=config, profile=profile)
+    process.crawl(crawler, config=config, profile=profile, since=since)
     process.start()
     stats = crawler.stats.get_stats()
     failures = failure_lines(crawler.stats)
@@ -69,6 +76,7 @@ def run_crawl(
     return CrawlResult(
         stats=stats,
         failures=failures,
+        sources=source_tallies(stats),
         finished=reason == "finished",
         stop_status="interrupted" if reason == "shutdown" else "failed",
     )

@@ -10,7 +10,7 @@ be 1 GiB, certificates are not verified, and the telnet console listens.
 
 from __future__ import annotations
 
-from crawler.config import Config, parse_every
+from crawler.config import Config
 
 BOT_NAME = "storywatch"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -37,7 +37,7 @@ STORYWATCH_RETRY_DELAY = 1.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.address.PublicAddressMiddleware": 50,
-    "crawler.middlewares.known.KnownArticlesMiddleware": 60,
+    "crawler.middlewares.known.ConditionalRequestMiddleware": 60,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.redirects.RedirectLoopMiddleware": 650,
 }
@@ -46,7 +46,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.progress.ProgressLine": 500}
+EXTENSIONS = {"crawler.crawlstore.CrawlStore": 100, "crawler.progress.ProgressLine": 500}
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"
 STORYWATCH_EXTRACT_WORKERS = 2
 STORYWATCH_PROGRESS = False
 STORYWATCH_ANNOUNCE = True
@@ -69,7 +70,6 @@ def config_settings(config: Config) -> dict:
         "STORYWATCH_ALLOW_PRIVATE_ADDRESSES": crawl.allow_private_addresses,
         "STORYWATCH_MIN_RELEVANCE": config.story.min_relevance,
         "STORYWATCH_PAGE_TIMEOUT": crawl.page_timeout,
-        "STORYWATCH_RECHECK_FOR": parse_every(crawl.recheck_for),
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.download_timeout,

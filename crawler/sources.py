@@ -21,6 +21,7 @@ from storage.urls import same_site
 
 __all__ = [
     "Link",
+    "UnreadableSource",
     "feed_links",
     "fill_query",
     "looks_like_article",
@@ -37,6 +38,20 @@ class Link:
     title: str = ""
     published: datetime | None = None
     outlet: str = ""
+    description: str = ""
+
+
+class UnreadableSource(ValueError):
+    """A source document that cannot be read at all (not a feed, sitemap or search answer)."""
+
+
+_URL_WORDS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def listing_text(link: Link) -> str:
+    """What a listing says of a candidate, as text to score: title, description, URL words."""
+    path = urlsplit(link.url).path
+    return " ".join((link.title, link.description, " ".join(_URL_WORDS.findall(path))))
 
 
 def fill_query(template: str, query: str) -> str:
@@ -146,7 +161,7 @@ class SitemapEntries:
     articles: list[Link]
 
 
-def sitemap_links(body: bytes) -> SitemapEntries:
+def sitemap_links(body: bytes, base_url: str = "") -> SitemapEntries:
     """A sitemap index's child sitemaps, or a urlset's pages with their dates and news titles."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     root = etree.fromstring(body, parser=parser)
@@ -154,7 +169,13 @@ def sitemap_links(body: bytes) -> SitemapEntries:
         return SitemapEntries([], [])
     local = etree.QName(root).localname
     if local == "sitemapindex":
-        return SitemapEntries([_text(node) for node in root.iter(f"{{{_NS['sm']}}}loc")], [])
+        children = []
+        for node in root.iter(f"{{{_NS['sm']}}}sitemap"):
+            loc, lastmod = node.find("sm:loc", _NS), node.find("sm:lastmod", _NS)
+            if loc is not None:
+                date = _iso_date(_text(lastmod)) if lastmod is not None else None
+                children.append(Link(_text(loc), published=date))
+        return SitemapEntries(children, [])
     links = [_url_entry(node) for node in root.iter(f"{{{_NS['sm']}}}url")]
     return SitemapEntries([], [link for link in links if link.url])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from crawler.config import Config, ConfigError
 from crawler.ingest import SeedBatch, read_seeds
@@ -27,3 +28,26 @@ def load_story(config: Config) -> Story:
             f"{config.path}: story.seeds: no readable seed article in {config.seeds_dir}"
         )
     return Story(seeds=seeds, profile=build_profile(seeds.texts, config.story.queries))
+
+
+def earliest_seed_date(seeds: SeedBatch) -> datetime | None:
+    """The earliest publication date the seeds state (manifest first, then the page's own)."""
+    dates = [
+        facts.published_at or article.published_at
+        for article, facts in seeds.articles.values()
+        if facts.published_at or article.published_at
+    ]
+    return min(dates) if dates else None
+
+
+def window_start(config: Config, seeds: SeedBatch, first_run_at: datetime | None) -> datetime:
+    """When the story's coverage window opens: entries published before it are not coverage.
+
+    `story.since` when set; else the earliest seed date less `story.since_margin` (seeds are
+    rarely a story's first coverage); with no dated seed, the first run's date (or now, before
+    any run) less the margin. The window never closes: coverage is whatever appears from then on.
+    """
+    if config.story.since is not None:
+        return config.story.since
+    anchor = earliest_seed_date(seeds) or first_run_at or datetime.now(UTC)
+    return anchor - config.story.since_margin

@@ -17,6 +17,7 @@ from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.mailer import DeliveryError, SmtpSettings, deliver
 from schedules.run import RunReport, run_once
+from schedules.summary import LEGEND, source_table
 from storage.lock import CrawlLocked, crawl_lock
 from storage.outbox import delivery_problems
 from storage.reports import (
@@ -91,6 +92,12 @@ def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
             "this process crawls alone",
             file=sys.stderr,
         )
+    if config.crawl.max_age:
+        print(
+            "storywatch: crawl.max_age is no longer used: coverage is what appears from the "
+            "story's start on (story.since); remove the key",
+            file=sys.stderr,
+        )
     progress = sys.stderr.isatty() and not args.verbose
     report = run_once(
         config, store, alerts=not args.no_alerts, verbose=args.verbose, progress=progress
@@ -163,6 +170,10 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
         f"{counts['irrelevant']} irrelevant, {counts['not_modified'] + counts['known_skipped']} "
         f"known and unchanged, {counts['failed']} failed"
     )
+    if report.since is not None:
+        print(f"story window: from {report.since:%Y-%m-%d} (story.since)")
+    for line in source_table(report.sources):
+        print(line)
     if config is not None:
         print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
 
@@ -245,6 +256,12 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(f"  #{run.id} {started} UTC  {run.status:<9} {found or 'nothing'}")
         for failure in run.failures:
             print(f"      failed: {failure}")
+    if runs and runs[0].sources:
+        print(f"per source, run #{runs[0].id} ({LEGEND}):")
+        for line in source_table(runs[0].sources):
+            print(line)
+    for source, waiting in sorted(store.candidates.count().items()):
+        print(f"  {waiting} candidate(s) of {source} wait for the next run (over its cap)")
     for state, error, count in problems:
         what = "refused for good" if state == "failed" else "waiting, last try failed"
         print(f"alerts {what} ({count}): {error}")

@@ -71,7 +71,7 @@ def _entry(feed: ElementTree.Element, row: dict) -> None:
     _child(entry, "updated", row["updated_at"] or row["first_seen_at"])
     if row["published_at"]:
         _child(entry, "published", row["published_at"])
-    link = row["canonical_url"] or row["url"]
+    link = row["url"] or row["canonical_url"]
     if link and link.startswith(("http://", "https://")):
         ElementTree.SubElement(entry, f"{{{ATOM_NS}}}link", href=link, rel="alternate")
     author = _child(entry, "author")

@@ -241,8 +241,14 @@ def news_sitemap(publication: str, entries: list[Entry]) -> str:
     )
 
 
-def sitemap_index(urls: list[str]) -> str:
-    items = "".join(f"<sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls)
+def sitemap_index(children: list[str | tuple[str, float]]) -> str:
+    """A sitemap index; a child given as (url, unix time) carries that <lastmod>."""
+    items = "".join(
+        f"<sitemap><loc>{escape(child)}</loc></sitemap>"
+        if isinstance(child, str)
+        else f"<sitemap><loc>{escape(child[0])}</loc><lastmod>{_stamp(child[1])}</lastmod></sitemap>"
+        for child in children
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
         'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + items + "</sitemapindex>"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from crawler.config import Config
 from crawler.ingest import store_seeds
 from crawler.runner import CrawlResult, run_crawl
-from crawler.story import Story, load_story
+from crawler.story import Story, load_story, window_start
 from schedules.alerts import DeliveryReport, send_outbox
 from storage.lock import crawl_lock
 from storage.reports import has_crawled
@@ -37,8 +38,10 @@ class RunReport:
     story: Story
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)  # crawler.tally, per source
     new_article_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    since: datetime | None = None  # the story window's start
     delivery: DeliveryReport | None = None
 
 
@@ -67,16 +70,19 @@ def _run(config: Config, store: Store, alerts: bool, crawl_options: dict) -> Run
     with store.sessions() as session:
         announce = alerts and (config.alerts.on_first_run or has_crawled(session))
     report = RunReport(run_id=store.start_run(), story=story, failures=list(story.seeds.errors))
+    report.since = window_start(config, story.seeds, store.first_run_at())
     status = "failed"
     try:
         outcomes = store_seeds(store, story.seeds, story.profile)
         report.counts.update({f"seeds_{key}": value for key, value in outcomes.items()})
         report.counts["seeds_failed"] = len(story.seeds.errors)
-        crawl = run_crawl(config, story.profile, announce=announce, **crawl_options)
+        crawl = run_crawl(
+            config, story.profile, since=report.since, announce=announce, **crawl_options
+        )
         _add_crawl(report, crawl)
         status = "completed" if crawl.finished else crawl.stop_status
     finally:
-        store.finish_run(report.run_id, status, report.counts, report.failures)
+        store.finish_run(report.run_id, status, report.counts, report.failures, report.sources)
     return report
 
 
@@ -84,6 +90,7 @@ def _add_crawl(report: RunReport, crawl: CrawlResult) -> None:
     for name, key in STAT_COUNTS.items():
         report.counts[name] = crawl.count(key)
     report.failures.extend(crawl.failures)
+    report.sources = crawl.sources
     report.new_article_ids = list(crawl.stats.get("storywatch/new_ids") or [])
     elapsed = crawl.stats.get("elapsed_time_seconds")
     report.seconds = float(elapsed or 0.0)

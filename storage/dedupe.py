@@ -89,6 +89,11 @@ class NearDuplicateIndex:
         self._signatures[article_id] = sig
         self._lsh.insert(article_id, _minhash(sig))
 
+    def remove(self, article_id: int) -> None:
+        """Forget an article (it became a copy of another); unknown ids are ignored."""
+        if self._signatures.pop(article_id, None) is not None:
+            self._lsh.remove(article_id)
+
     def find(self, sig: bytes) -> tuple[int, float] | None:
         """The closest stored article at or above the threshold, with its similarity."""
         candidates = self._lsh.query(_minhash(sig))

@@ -181,9 +181,36 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     failures: Mapped[list] = mapped_column(JSON, default=list)
+    # {source label: {listed, outside_window, capped, fetched, stored, ...}} (crawler.tally)
+    sources: Mapped[dict | None] = mapped_column(JSON, default=dict)
 
     def __repr__(self) -> str:
         return f"<Run {self.id} {self.status} {self.counts}>"
+
+
+class Candidate(Base):
+    """A listed page not fetched yet (over a source's per-run cap): it waits for a later run.
+
+    `url_key` is the canonical URL (the identity); `url` is the address as the source listed it.
+    """
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("source", "url_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(2048), index=True)
+    url_key: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    outlet: Mapped[str] = mapped_column(String(255), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    first_listed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Candidate {self.source!r} {self.url!r} {self.score:.2f}>"
 
 
 class Alert(Base):

@@ -61,14 +61,25 @@ def _announcement(session: Session, alert: Alert) -> Announcement:
         article_id=article.id,
         title=article.title,
         outlet=article.outlet or article.site,
-        url=article.canonical_url or _first_url(session, article.id),
+        url=_address(session, article),
         published_at=article.published_at,
         text=version.text if version else "",
         diff=diff.text if diff and alert.kind == "updated" else None,
         added=diff.added if diff else 0,
         removed=diff.removed if diff else 0,
-        copies=tuple(Copy(c.outlet or c.site, c.canonical_url) for c in copies),
+        copies=tuple(Copy(c.outlet or c.site, _address(session, c)) for c in copies),
     )
+
+
+def _address(session: Session, article: Article) -> str | None:
+    """Where a reader finds the article: the address it was last fetched at (the canonical URL
+    is an identity key, and a slash-less spelling may only redirect), else a stored URL."""
+    fetched = session.scalar(
+        select(Version.url)
+        .where(Version.article_id == article.id, Version.url.is_not(None))
+        .order_by(Version.number.desc())
+    )
+    return fetched or article.canonical_url or _first_url(session, article.id)
 
 
 def _first_url(session: Session, article_id: int) -> str | None:

@@ -56,3 +56,5 @@ class Saved:
     article_id: int
     version: int
     duplicate_of: int | None = None
+    # A copy published before the stored original becomes the original; this was the old one.
+    replaced_original: int | None = None

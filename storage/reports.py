@@ -58,7 +58,7 @@ def export_rows(session: Session) -> Iterator[dict]:
     for article, version, url in session.execute(query):
         yield {
             "id": article.id,
-            "url": url,
+            "url": version.url or url,  # the address it was fetched at
             "canonical_url": article.canonical_url,
             "title": article.title,
             "outlet": article.outlet,

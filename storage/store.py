@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage.candidates import CandidateQueue
 from storage.db import open_engine, session_factory
 from storage.dedupe import NearDuplicateIndex, fingerprint, signature
 from storage.diffs import diff_texts
-from storage.lookups import find_article, latest_version, page_fetch
+from storage.lookups import find_article, known_by_key, latest_version, page_fetch
 from storage.models import (
     Alert,
     Article,
@@ -64,6 +65,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = open_engine(url)
         self.sessions = session_factory(self.engine)
+        self.candidates = CandidateQueue(self.sessions)
         self._index: NearDuplicateIndex | None = None
 
     def close(self) -> None:
@@ -100,7 +102,11 @@ class Store:
                 saved = self._add(session, reading, announce)
             if snapshot.source and saved.outcome is not Outcome.TRUNCATED:
                 _credit_source(session, saved.article_id, snapshot.source, reading.at)
-        if saved.outcome in (Outcome.NEW, Outcome.UPDATED) and saved.duplicate_of is None:
+        if saved.replaced_original is not None:
+            self._near.remove(saved.replaced_original)
+        if saved.duplicate_of is None and (
+            saved.outcome in (Outcome.NEW, Outcome.UPDATED) or saved.replaced_original
+        ):
             self._near.add(saved.article_id, reading.signature)  # only once committed
         return saved
 
@@ -108,14 +114,18 @@ class Store:
         original = self._find_copy(session, reading)
         if original is not None and _same_site(original, reading):
             return _revisit(session, original, reading, announce, as_alias=True)
-        root = (original.duplicate_of or original.id) if original is not None else None
-        article = _new_article(reading, duplicate_of=root)
+        root = session.get(Article, original.duplicate_of or original.id) if original else None
+        earlier = root is not None and _published_before(reading.snapshot, root)
+        article = _new_article(reading, duplicate_of=None if earlier else root and root.id)
         session.add(article)
         _add_urls(session, article, reading)
         version = _new_version(article, reading, number=1)
         session.flush()
+        if earlier:  # the earliest published copy is the original, whatever the fetch order
+            _repoint_copies(session, root.id, article.id)
+            return Saved(Outcome.DUPLICATE, article.id, 1, replaced_original=root.id)
         if root is not None:
-            return Saved(Outcome.DUPLICATE, article.id, 1, duplicate_of=root)
+            return Saved(Outcome.DUPLICATE, article.id, 1, duplicate_of=root.id)
         if announce and not reading.snapshot.is_seed:
             session.add(Alert(article_id=article.id, version_id=version.id, kind="new"))
         return Saved(Outcome.NEW, article.id, 1)
@@ -156,6 +166,16 @@ class Store:
                 )
             return None
 
+    def known_many(self, keys: list[str]) -> dict[str, Known]:
+        """`known` for many canonical URLs in one query: {canonical URL: what was read there}."""
+        with self.sessions() as session:
+            return known_by_key(session, keys)
+
+    def first_run_at(self) -> datetime | None:
+        """When the first run of this database started (None before any run)."""
+        with self.sessions() as session:
+            return session.scalar(select(func.min(Run.started_at)))
+
     def touch(self, url: str, at: datetime | None = None) -> None:
         """Seen again, unchanged (a 304): only last_seen_at moves."""
         at = at or utcnow()
@@ -190,13 +210,22 @@ class Store:
             session.flush()
             return run.id
 
-    def finish_run(self, run_id: int, status: str, counts: dict, failures: list[str]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        counts: dict,
+        failures: list[str],
+        sources: dict[str, dict[str, int]] | None = None,
+    ) -> None:
+        """Record how a run ended: its counts, failure lines and per-source tallies."""
         with self.sessions.begin() as session:
             run = session.get(Run, run_id)
             run.finished_at = utcnow()
             run.status = status
             run.counts = dict(counts)
             run.failures = list(failures)
+            run.sources = {name: dict(tally) for name, tally in (sources or {}).items()}
 
     def article(self, ref: str | int) -> Article | None:
         """An article by id, by any URL it was seen at, or by seed file name."""
@@ -242,6 +271,22 @@ def _same_site(article: Article, reading: _Reading) -> bool:
     )
 
 
+def _published_before(snap: Snapshot, article: Article) -> bool:
+    """The reading states an earlier publication date than the stored article."""
+    return bool(snap.published_at and article.published_at) and (
+        snap.published_at < article.published_at
+    )
+
+
+def _repoint_copies(session: Session, old_root: int, new_root: int) -> None:
+    """The old original and its copies become copies of the new original."""
+    session.execute(
+        update(Article)
+        .where((Article.id == old_root) | (Article.duplicate_of == old_root))
+        .values(duplicate_of=new_root)
+    )
+
+
 def _new_article(reading: _Reading, duplicate_of: int | None) -> Article:
     snap = reading.snapshot
     return Article(
@@ -276,7 +321,7 @@ def _new_version(article: Article, reading: _Reading, number: int) -> Version:
         title=snap.title,
         text=snap.text,
         text_hash=reading.text_hash,
-        url=reading.canonical_url,
+        url=snap.url or reading.canonical_url,  # the address as fetched, for readers
         fetched_at=reading.at,
         etag=snap.etag,
         last_modified=snap.last_modified,

@@ -1,26 +1,29 @@
-"""Incremental crawling: skip known pages that are not due, ask the rest conditionally.
+"""Incremental crawling: conditional requests for pages read before.
 
 Known pages are stored articles and pages read before and not kept (irrelevant, no article).
+The frontier (crawler.frontier) passes over the known ones that are not due; a due one reaches
+this middleware with what the store knows of it in `meta["known"]`, and is asked with
+If-None-Match / If-Modified-Since. A 304 only moves last_seen_at.
 
 An article is re-checked while it is young (`crawl.recheck_for`), less often as it ages: it is
-due again once the time since it was last seen is a quarter of its age. Due articles are asked
-with If-None-Match / If-Modified-Since; a 304 only moves last_seen_at.
+due again once the time since it was last seen is a quarter of its age.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from storage.store import Known, Store
+from crawler.crawlstore import crawl_store
+from crawler.tally import count
+from storage.store import Known
 
 BACKOFF_SHARE = 0.25
 
 
 class AlreadyKnown(IgnoreRequest):
-    """A stored article that is not due for a re-check (not a failure)."""
+    """A page read before that has not changed (not a failure)."""
 
 
 def is_due(known: Known, now: datetime, recheck_for: timedelta) -> bool:
@@ -31,45 +34,29 @@ def is_due(known: Known, now: datetime, recheck_for: timedelta) -> bool:
     return now - known.last_seen_at >= age * BACKOFF_SHARE
 
 
-class KnownArticlesMiddleware:
-    def __init__(self, store: Store, recheck_for: timedelta, stats=None) -> None:
-        self.store = store
-        self.recheck_for = recheck_for
-        self.stats = stats
+class ConditionalRequestMiddleware:
+    """Downloader middleware: validators out, 304 in."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler):
-        settings = crawler.settings
-        store = Store(settings["STORYWATCH_DATABASE_URL"])
-        seconds = settings.getfloat("STORYWATCH_RECHECK_FOR")
-        middleware = cls(store, timedelta(seconds=seconds), crawler.stats)
-        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
-        return middleware
-
-    def close(self, spider=None) -> None:
-        self.store.close()
+    def from_crawler(cls, crawler) -> ConditionalRequestMiddleware:
+        return cls(crawler)
 
     def process_request(self, request, spider=None):
-        # Checked once per URL: a redirect's target is looked up again, a retry is not.
-        if not request.meta.get("article") or request.meta.get("known_checked") == request.url:
-            return None
-        request.meta["known_checked"] = request.url
-        known = self.store.known(request.url)
-        if known is None:
-            return None
-        if not is_due(known, datetime.now(UTC), self.recheck_for):
-            self.stats.inc_value("storywatch/known_skipped")
-            raise AlreadyKnown(f"known and not due: {request.url}")
-        request.meta["known_url"] = request.url
-        if known.etag:
-            request.headers.setdefault("If-None-Match", known.etag)
-        if known.last_modified:
-            request.headers.setdefault("If-Modified-Since", known.last_modified)
+        known: Known | None = request.meta.get("known")
+        if known is not None:
+            if known.etag:
+                request.headers.setdefault("If-None-Match", known.etag)
+            if known.last_modified:
+                request.headers.setdefault("If-Modified-Since", known.last_modified)
         return None
 
     def process_response(self, request, response, spider=None):
-        if response.status == 304 and request.meta.get("known_url"):
-            self.store.touch(request.meta["known_url"])
-            self.stats.inc_value("storywatch/not_modified")
+        if response.status == 304 and request.meta.get("known") is not None:
+            crawl_store(self.crawler).touch(request.meta.get("canonical_key") or request.url)
+            self.crawler.stats.inc_value("storywatch/not_modified")
+            count(self.crawler.stats, request.meta.get("source", ""), "unchanged")
             raise AlreadyKnown(f"not modified: {request.url}")
         return response

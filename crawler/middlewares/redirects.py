@@ -1,7 +1,9 @@
-"""A redirect that leads back to a URL already visited is a loop: say so, once.
+"""A redirect that leads back to a URL already requested in its own chain is a loop: say so.
 
 Without this, Scrapy's duplicate filter drops the looping request silently and the page
-vanishes from the run without a failure line.
+vanishes from the run without a failure line. URLs are compared as requested (less the
+fragment), not canonicalised: `/story` -> 301 -> `/story/` is how most news CMSs answer a
+slash-less spelling, a different address of the same article, not a loop.
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
-
-from storage.urls import canonicalize_url
+from w3lib.url import safe_url_string
 
 
 class RedirectLoop(IgnoreRequest):
     """The page redirects in a circle."""
+
+
+def _address(url: str) -> str:
+    return safe_url_string(url.split("#", 1)[0])
 
 
 class RedirectLoopMiddleware:
@@ -22,8 +27,8 @@ class RedirectLoopMiddleware:
         location = response.headers.get("Location")
         if not (300 <= response.status < 400 and location):
             return response
-        target = canonicalize_url(urljoin(request.url, location.decode("latin-1")))
+        target = _address(urljoin(request.url, location.decode("latin-1")))
         visited = [request.url, *request.meta.get("redirect_urls", [])]
-        if target in {canonicalize_url(url) for url in visited}:
+        if target in {_address(url) for url in visited}:
             raise RedirectLoop(f"redirect loop back to {target}")
         return response

@@ -1,52 +1,82 @@
 """The `coverage` spider: from the configured sources to candidate article pages.
 
-It only fetches and yields: source documents become article requests, article responses become
-`PageItem`s. Extraction, relevance and storage are the pipelines' work.
+It fetches and yields: source documents become candidates in the frontier (crawler.frontier),
+the frontier's picks become article requests, article responses become `PageItem`s.
+Extraction, relevance and storage are the pipelines' work.
+
+A candidate is requested as its source listed it (less the fragment); its canonical URL is its
+identity (crawler.fingerprint), never its address. Whether a fetched page is an article or a
+listing is decided from the page (crawler.pagetype), not from its URL's shape.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 
-from crawler.config import Config, SourceConfig, load_config, parse_every
+from crawler.config import Config, SourceConfig, load_config
+from crawler.crawlstore import crawl_store
 from crawler.failures import record_failure
+from crawler.frontier import Frontier
 from crawler.items import HTML_TYPES, PageItem
-from crawler.middlewares.known import AlreadyKnown
+from crawler.middlewares.address import UnsafeAddress
+from crawler.middlewares.known import AlreadyKnown, is_due
+from crawler.pagetype import page_kind
 from crawler.profile import StoryProfile
 from crawler.settings import config_settings
 from crawler.sources import (
     Link,
+    UnreadableSource,
     feed_links,
     fill_query,
-    is_same_site_section,
     is_wrapper,
-    looks_like_article,
+    listing_text,
     search_links,
     sitemap_links,
 )
-from crawler.story import load_story
-from storage.urls import canonicalize_url
+from crawler.story import load_story, window_start
+from crawler.tally import count
+from storage.candidates import Pending
+from storage.urls import canonicalize_url, same_site
 
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes, not deeper
+# Candidates kept for a later run, per source, as a multiple of the per-run cap: the
+# lowest-scored beyond it are dropped (a section page's navigation links, run after run).
+MAX_WAITING_RUNS = 20
 
 
 class CoverageSpider(scrapy.Spider):
     name = "coverage"
 
-    def __init__(self, config: Config, profile: StoryProfile | None = None, **kwargs):
+    def __init__(
+        self,
+        config: Config,
+        profile: StoryProfile | None = None,
+        since: datetime | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.config = config
-        self.profile = profile or load_story(config).profile
+        story = load_story(config) if profile is None or since is None else None
+        self.profile = profile or story.profile
+        self.since = since or window_start(config, story.seeds, None)
         self.queries = self.profile.queries
-        self.max_age = timedelta(seconds=parse_every(self.config.crawl.max_age))
-        self._links = LinkExtractor(deny_extensions=None, unique=True)
+        self.frontier = Frontier(self.since, config.crawl.max_pages_per_run)
+        self.sources = {source.label: source for source in config.sources}
+        self._listing: Counter[str] = Counter()  # source requests not yet answered, per source
+        self._links = LinkExtractor(unique=True)  # Scrapy's IGNORED_EXTENSIONS: no files
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -60,12 +90,25 @@ class CoverageSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         if "config" not in kwargs:
             kwargs["config"] = load_config(crawler.settings.get("STORYWATCH_CONFIG"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.keep_leftovers, signal=signals.spider_closed)
+        crawler.signals.connect(spider.on_error, signal=signals.spider_error)
+        return spider
 
     async def start(self):
+        self._carry_waiting()
         for source in self.config.sources:
             for url in self._source_urls(source):
+                self._listing[source.label] += 1
                 yield self._source_request(url, source, kind=source.kind, depth=0)
+
+    def _carry_waiting(self) -> None:
+        """Candidates an earlier run left over its cap join this run's frontier."""
+        queue = crawl_store(self.crawler).candidates
+        for label in self.sources:
+            carried = sum(self.frontier.carry(pending) for pending in queue.waiting(label))
+            count(self.crawler.stats, label, "carried", carried)
 
     def _source_urls(self, source: SourceConfig) -> list[str]:
         if source.kind == "search":
@@ -84,6 +127,7 @@ class CoverageSpider(scrapy.Spider):
             callback=callback,
             errback=self.failed,
             cb_kwargs={"source": source, "depth": depth},
+            dont_filter=True,  # a source is listed once per run by its config, never a repeat
             # A source's own delay (a rate-limited API) is a floor AutoThrottle must not lower.
             meta={
                 "source": source.label,
@@ -92,109 +136,264 @@ class CoverageSpider(scrapy.Spider):
             },
         )
 
-    def _article_request(self, link: Link, source: SourceConfig, depth: int = 0):
-        """A request for the canonical spelling of the link (no tracking, fragment or AMP), so
-        the variants of one article listed by several sources are fetched once per run."""
-        url = link.url if is_wrapper(link.url) else canonicalize_url(link.url)
-        return scrapy.Request(
-            url,
+    # --- sources ---------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response, source: SourceConfig, depth: int):
+        links = self._read(response, source, lambda: list(feed_links(response.body, response.url)))
+        yield from self._listed(response, source, links)
+
+    def parse_search(self, response: Response, source: SourceConfig, depth: int):
+        # A wrapper (Google News) redirects to the publisher; the item takes the final URL.
+        links = self._read(
+            response, source, lambda: list(search_links(response.body, response.url))
+        )
+        yield from self._listed(response, source, links)
+
+    def parse_sitemap(self, response: Response, source: SourceConfig, depth: int):
+        body = self._sitemap_body(response, source)
+        entries = self._read(response, source, lambda: sitemap_links(body, response.url))
+        children = entries.sitemaps if entries else []
+        for child in children:
+            if child.published is not None and child.published < self.since:
+                count(self.crawler.stats, source.label, "old_sitemaps")
+            elif depth < MAX_SITEMAP_DEPTH:
+                self._listing[source.label] += 1
+                yield self._source_request(child.url, source, kind="sitemap", depth=depth + 1)
+        articles = entries.articles if entries else None
+        yield from self._listed(response, source, articles, also_listed=len(children))
+
+    def _sitemap_body(self, response: Response, source: SourceConfig) -> bytes | None:
+        """The sitemap's bytes, a .xml.gz file unpacked within DOWNLOAD_MAXSIZE (else None)."""
+        if response.body[:2] != GZIP_MAGIC:  # not a .xml.gz file (gzip encoding is undone)
+            return response.body
+        try:
+            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, EOFError, ValueError) as exc:  # _DecompressionMaxSizeExceeded is one
+            self._source_failure(response, source, f"unreadable gzip sitemap ({exc})")
+            return None
+
+    def parse_page(self, response: Response, source: SourceConfig, depth: int):
+        links = self._page_links(response) if _is_html(response) else None
+        if links is None:
+            self._source_failure(response, source, "not an HTML page")
+        yield from self._listed(response, source, links, depth=depth)
+
+    def _read(self, response: Response, source: SourceConfig, parse):
+        """What a parser reads from a source document; None (and a failure line) if unreadable."""
+        if response.body is None:
+            return None
+        try:
+            return parse()
+        except UnreadableSource as exc:
+            self._source_failure(response, source, str(exc))
+            return None
+
+    def _listed(
+        self,
+        response: Response,
+        source: SourceConfig,
+        links: Iterable[Link] | None,
+        depth: int = 0,
+        also_listed: int = 0,
+    ) -> Iterator[scrapy.Request]:
+        """Offer a source document's links to the frontier; when the source has no listing left
+        in flight, fetch its best candidates. An answer that lists nothing says so."""
+        offered = 0
+        for link in links or ():
+            offered += self._offer(link, source, depth + 1)
+        if links is not None and offered + also_listed == 0:
+            self._source_failure(response, source, "answered, but listed no entries")
+        self._listing[source.label] -= 1
+        yield from self._flush(source)
+
+    def _source_failure(self, response: Response, source: SourceConfig, reason: str) -> None:
+        named = f" '{source.name}'" if source.name else ""
+        record_failure(self.crawler.stats, f"{source.kind} source{named} {response.url}: {reason}")
+
+    # --- the frontier ----------------------------------------------------------------------
+
+    def _offer(self, link: Link, source: SourceConfig, depth: int) -> int:
+        """One listed link becomes a candidate; returns 1 if it was counted as listed."""
+        if urlsplit(link.url).scheme not in ("http", "https"):
+            return 0
+        address = link.url.split("#", 1)[0]
+        key = address if is_wrapper(address) else canonicalize_url(address)
+        candidate = Pending(
+            source=source.label,
+            key=key,
+            url=address,
+            title=link.title,
+            description=link.description,
+            outlet=link.outlet,
+            published_at=link.published,
+            score=self.profile.listing_score(listing_text(link)),
+            depth=depth,
+        )
+        fate = self.frontier.offer(candidate)
+        stats = self.crawler.stats
+        count(stats, source.label, "listed")
+        if fate == "relisted":
+            count(stats, source.label, "carried", -1)
+        elif fate in ("outside_window", "repeated"):
+            count(stats, source.label, fate)
+        return 1
+
+    def _flush(self, source: SourceConfig) -> Iterator[scrapy.Request]:
+        """The source's best candidates, once none of its listings is still in flight."""
+        if self._listing[source.label] > 0:
+            return
+        keys = self.frontier.waiting_keys(source.label)
+        if not keys:
+            return
+        known = crawl_store(self.crawler).known_many(keys)
+        now, recheck_for = datetime.now(UTC), self.config.crawl.recheck_for
+        taken = self.frontier.take(source.label, known, lambda k: is_due(k, now, recheck_for))
+        stats = self.crawler.stats
+        stats.inc_value("storywatch/known_skipped", taken.known)
+        count(stats, source.label, "known", taken.known)
+        count(stats, source.label, "fetched", len(taken.fetch))
+        for candidate, seen_before in taken.fetch:
+            yield self._article_request(candidate, source, seen_before)
+
+    def _article_request(self, candidate: Pending, source: SourceConfig, known) -> scrapy.Request:
+        request = scrapy.Request(
+            candidate.url,
             callback=self.parse_article,
             errback=self.failed,
-            cb_kwargs={"source": source, "link": link, "depth": depth},
+            cb_kwargs={"source": source},
+            priority=round(candidate.score * 1000),  # the most promising first
             meta={
                 "source": source.label,
                 "what": "article",
                 "article": True,
-                "listed_url": link.url,
+                "canonical_key": candidate.key,
+                "candidate": candidate,
+                "known": known,
             },
         )
+        request.meta["listed_url"] = request.url  # as Scrapy spells it (crawler.fingerprint)
+        return request
 
-    def _fresh(self, link: Link) -> bool:
-        return link.published is None or datetime.now(UTC) - link.published <= self.max_age
+    def on_idle(self, spider=None) -> None:
+        """Sources whose frontier still has room and candidates get another round."""
+        scheduled = 0
+        for label in self.frontier.sources_waiting():
+            for request in self._flush(self.sources[label]):
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
 
-    # --- sources ---------------------------------------------------------------------------
+    def keep_leftovers(self, spider=None, reason: str = "") -> None:
+        """What the caps left waiting is kept for the next run, best first."""
+        leftovers: dict[str, list[Pending]] = {label: [] for label in self.sources}
+        for candidate in self.frontier.leftovers():
+            leftovers.setdefault(candidate.source, []).append(candidate)
+        queue = crawl_store(self.crawler).candidates
+        limit = MAX_WAITING_RUNS * self.config.crawl.max_pages_per_run
+        for label, waiting in leftovers.items():
+            count(self.crawler.stats, label, "capped", len(waiting))
+            waiting.sort(key=lambda c: c.score, reverse=True)
+            queue.replace(label, waiting[:limit])
 
-    def parse_feed(self, response: Response, source: SourceConfig, depth: int):
-        for link in feed_links(response.body, response.url):
-            if self._fresh(link):
-                yield self._article_request(link, source)
-
-    def parse_search(self, response: Response, source: SourceConfig, depth: int):
-        for link in search_links(response.body, response.url):
-            if self._fresh(link):
-                # A wrapper (Google News) redirects to the publisher; the item takes the final URL.
-                yield self._article_request(link, source)
-
-    def parse_sitemap(self, response: Response, source: SourceConfig, depth: int):
-        body = response.body
-        if body[:2] == GZIP_MAGIC:  # a .xml.gz file, not a gzip-encoded response
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        entries = sitemap_links(body)
-        for url in entries.sitemaps:
-            if depth < 3:  # an index of indexes, not deeper
-                yield self._source_request(url, source, kind="sitemap", depth=depth + 1)
-        for link in entries.articles:
-            if self._fresh(link):
-                yield self._article_request(link, source)
-
-    def parse_page(self, response: Response, source: SourceConfig, depth: int):
-        if _content_type(response) not in HTML_TYPES:
-            return
-        for found in self._links.extract_links(response):
-            if looks_like_article(found.url, response.url):
-                yield self._article_request(Link(found.url, found.text.strip()), source, depth)
-            elif depth < self.config.crawl.max_depth and is_same_site_section(
-                found.url, response.url
-            ):
-                yield self._source_request(found.url, source, kind="page", depth=depth + 1)
+    def on_error(self, failure, response, spider=None) -> None:
+        """A callback that raised: its document's remaining work is lost, so say so."""
+        error = failure.value
+        record_failure(
+            self.crawler.stats,
+            f"{response.meta.get('what', 'page')} {response.url}: could not be read "
+            f"({type(error).__name__}: {error})",
+        )
+        if response.meta.get("article"):
+            count(self.crawler.stats, response.meta.get("source", ""), "failed")
 
     # --- articles --------------------------------------------------------------------------
 
-    def parse_article(self, response: Response, source: SourceConfig, link: Link, depth: int):
+    def parse_article(self, response: Response, source: SourceConfig):
+        candidate: Pending = response.meta["candidate"]
         if is_wrapper(response.url):
             record_failure(
                 self.crawler.stats,
-                f"article {link.url}: news-search link did not lead to the publisher",
+                f"article {candidate.url}: news-search link did not lead to the publisher",
             )
+            count(self.crawler.stats, source.label, "failed")
             return
-        yield PageItem(
+        kind = page_kind(response.text) if _is_html(response) else "unknown"
+        if kind != "listing":
+            yield self._item(response, source, candidate)
+        else:
+            self.crawler.stats.inc_value("storywatch/listing_pages")
+            count(self.crawler.stats, source.label, "not_coverage")
+        if source.kind == "page" and kind != "article" and candidate.depth <= self.config.crawl.max_depth:
+            for link in self._page_links(response):
+                self._offer(link, source, candidate.depth + 1)
+            yield from self._flush(source)
+
+    def _item(self, response: Response, source: SourceConfig, candidate: Pending) -> PageItem:
+        return PageItem(
             url=response.url,
             body=response.body,
             source=source.label,
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
-            outlet=link.outlet or None,
-            published_at=link.published,
+            outlet=candidate.outlet or None,
+            published_at=candidate.published_at,
             content_type=_content_type(response),
         )
-        if depth < self.config.crawl.max_depth and source.kind == "page":
-            yield from self.parse_page(response, source, depth + 1)
+
+    def _page_links(self, response: Response) -> list[Link]:
+        """Same-site links of an HTML page, as candidates (what each is, its page will say)."""
+        return [
+            Link(found.url, " ".join(found.text.split()))
+            for found in self._links.extract_links(response)
+            if found.url.split("#")[0] != response.url.split("#")[0]
+            and same_site(found.url, response.url)
+            and not _UTILITY_PATH.search(urlsplit(found.url).path)
+        ]
 
     def failed(self, failure):
-        """One line per failed request; known-and-not-due and robots.txt skips are not failures."""
+        """One line per failed request; a 304 and a robots.txt refusal are not failures."""
         request = failure.request
-        if failure.check(AlreadyKnown):
-            return
-        listed = request.meta.get("listed_url")
-        if failure.check(HttpError) and listed and listed.split("#")[0] != request.url:
-            # The canonical spelling does not exist (an AMP-only page): fetch it as listed.
-            yield request.replace(
-                url=listed, dont_filter=True, meta={**request.meta, "listed_url": None}
-            )
+        meta = request.meta
+        if not failure.check(AlreadyKnown):
+            self._count_failure(failure, request)
+        if not meta.get("article") and meta.get("source") in self.sources:
+            self._listing[meta["source"]] -= 1  # a source document that failed is done too
+            yield from self._flush(self.sources[meta["source"]])
+
+    def _count_failure(self, failure, request) -> None:
+        meta, stats = request.meta, self.crawler.stats
+        article = bool(meta.get("article"))
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            stats.inc_value("storywatch/robots_forbidden")
+            if article:
+                count(stats, meta["source"], "refused")
             return
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             reason = str(failure.value) or "skipped"
-            if "robots.txt" in reason:
-                self.crawler.stats.inc_value("storywatch/robots_forbidden")
-                return
         else:
             reason = failure.getErrorMessage() or type(failure.value).__name__
-        what = request.meta.get("what", "request")
-        name = request.meta.get("source", "")
+        what, name = meta.get("what", "request"), meta.get("source", "")
         named = f" '{name}'" if what.endswith("source") and name and name != request.url else ""
-        record_failure(self.crawler.stats, f"{what}{named} {request.url}: {reason}")
+        record_failure(stats, f"{what}{named} {request.url}: {reason}")
+        if article:
+            refused = failure.check(UnsafeAddress) is not None
+            count(stats, meta["source"], "refused" if refused else "failed")
+
+
+# Site furniture that is never coverage nor a listing of it: accounts, legal pages, feeds.
+_UTILITY_PATH = re.compile(
+    r"/(login|log-in|signin|sign-in|signup|sign-up|register|subscribe|subscription|account|"
+    r"newsletters?|privacy|privacy-policy|terms|terms-of-use|cookies?|contact|contact-us|about|"
+    r"about-us|careers|jobs|advertise|feed|rss|cart|checkout)(/|$)",
+    re.IGNORECASE,
+)
+
+
+def _is_html(response: Response) -> bool:
+    return isinstance(response, TextResponse) and _content_type(response) in HTML_TYPES
 
 
 def _content_type(response: Response) -> str:
