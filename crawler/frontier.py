@@ -71,7 +71,9 @@ class Frontier:
     def take(self, source: str, known: Mapping[str, Known], is_due: Callable[[Known], bool]) -> Taken:
         """The source's best waiting candidates up to what is left of its cap.
 
-        Known pages that are not due leave the frontier as `known`; the rest stay waiting.
+        Known pages that are not due leave the frontier as `known`; due ones are re-checked
+        with a conditional request, outside the cap, so corrections never starve new coverage
+        (nor the reverse); of the new candidates, those over the cap stay waiting.
         """
         waiting = self._waiting.get(source, {})
         ranked = sorted(waiting.values(), key=lambda c: c.score, reverse=True)
@@ -81,6 +83,9 @@ class Frontier:
             if seen_before is not None and not is_due(seen_before):
                 del waiting[candidate.key]
                 taken.known += 1
+            elif seen_before is not None:  # a re-check (conditional request): outside the cap
+                del waiting[candidate.key]
+                taken.fetch.append((candidate, seen_before))
             elif self._taken.get(source, 0) < self.cap:
                 del waiting[candidate.key]
                 self._taken[source] = self._taken.get(source, 0) + 1

@@ -11,14 +11,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from schedules.replica import Entry, ReplicaWeb, rss
+from schedules.replica import Entry, ReplicaWeb, news_sitemap, rss
 from storage.urls import canonicalize_url
 from tests.commands import storywatch
 from tests.conftest import write_config
 from tests.crawler.replica_site import (
     CORRECTION,
     CRAWL_CONFIG_TEXT,
+    HOUR,
     PULSE_STYLE,
+    STORY_TIME,
     build_site,
     render,
     story_body,
@@ -202,3 +204,72 @@ def test_an_amp_only_article_is_fetched_once_as_listed(project):
     assert done.returncode == 0 and done.stderr == ""
     assert fetched == ["/2024/06/kutcher-sora-amp-only/amp"]  # as listed, once
     assert [row for row in export(project).values() if not row["is_seed"]]
+
+
+def run_tallies(project: Path) -> list[dict[str, dict[str, int]]]:
+    """Each run's per-source tallies, oldest first, as stored in the database."""
+    from sqlalchemy import select
+
+    from storage.models import Run
+    from storage.store import Store
+
+    with Store(f"sqlite:///{project / 'data' / 'storywatch.db'}") as store:
+        with store.sessions() as session:
+            return [run.sources or {} for run in session.scalars(select(Run).order_by(Run.id))]
+
+
+def test_every_source_accounts_for_every_candidate(crawl_project, site):
+    from crawler.tally import adds_up
+
+    assert crawl(crawl_project).returncode == 0
+    site.second_round()
+    assert crawl(crawl_project).returncode == 0
+    for tallies in run_tallies(crawl_project):
+        assert len(tallies) == 7
+        for source, tally in tallies.items():
+            assert adds_up(tally), (source, tally)
+    first, second = run_tallies(crawl_project)
+    feed = first[site.pulse.url("/feed.xml")]
+    # refused: the metadata address, and /private/ by robots.txt
+    assert (feed["listed"], feed["repeated"], feed["refused"]) == (12, 0, 2)
+    sitemap = first[site.ledger.url("/sitemap_index.xml")]
+    assert (sitemap["old_sitemaps"], sitemap["outside_window"], sitemap["stored"]) == (24, 1, 1)
+    # Young pages are due again: asked conditionally, a 304 counts as unchanged.
+    assert second[site.pulse.url("/feed.xml")]["unchanged"] >= 2
+    status = storywatch(crawl_project, "status", check=True).stdout
+    assert "per source, run #2" in status and site.wordpress.url("/feed") in status
+
+
+def test_the_cap_fetches_the_most_promising_first_and_keeps_the_rest(project):
+    on_story = [
+        ("Ashton Kutcher defends Sora praise", story_body(1, "Kutcher defends Sora")),
+        ("Crews answer Ashton Kutcher over Sora", story_body(2, "Crews answer Kutcher")),
+        ("Ashton Kutcher's Sora remarks, a week on", story_body(5, "A week on")),
+    ]
+    with ReplicaWeb() as web:
+        outlet = web.outlet("capped")
+        entries = []
+        for index, (title, body) in enumerate(on_story):
+            url = outlet.put(f"/story-{index}", render(PULSE_STYLE, body))
+            entries.append(Entry(url, title, STORY_TIME - index * HOUR))
+        for index in range(3):
+            url = outlet.put(f"/other-{index}", render(PULSE_STYLE, story_body(0, "x")))
+            entries.insert(0, Entry(url, f"Council budget vote {index}", STORY_TIME))
+        outlet.put("/sitemap.xml", news_sitemap("Capped", entries), "application/xml")
+        write_config(
+            project,
+            CRAWL_CONFIG_TEXT.replace("[crawl]", "[crawl]\nmax_pages_per_run = 2")
+            + f'\n[[sources]]\nkind = "sitemap"\nurl = "{outlet.url("/sitemap.xml")}"\n',
+        )
+        first = crawl(project)
+        fetched_first = outlet.fetched("/story-") + outlet.fetched("/other-")
+        second = crawl(project)
+        fetched_second = outlet.fetched("/story-") + outlet.fetched("/other-")
+    assert first.returncode == 0 and second.returncode == 0
+    assert len(fetched_first) == 2 and all(p.startswith("/story-") for p in fetched_first)
+    assert "/story-2" in fetched_second[2:]  # the third on-story page, next run, before others
+    one, two = (tallies[next(iter(tallies))] for tallies in run_tallies(project))
+    assert (one["listed"], one["fetched"], one["capped"]) == (6, 2, 4)
+    # Run 2 lists the same six: two re-checks (outside the cap), two new, two wait again.
+    assert (two["listed"], two["carried"], two["fetched"], two["capped"]) == (6, 0, 4, 2)
+    assert two["unchanged"] == 2

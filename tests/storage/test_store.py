@@ -192,3 +192,47 @@ def test_only_a_run_that_fetched_pages_ends_the_first_crawl(store):
     assert not crawled()
     store.finish_run(store.start_run(), "completed", {"pages_fetched": 4}, [])
     assert crawled()
+
+
+def test_the_earliest_published_copy_is_the_original_whatever_the_fetch_order(store):
+    from datetime import UTC, datetime
+
+    june = [datetime(2024, 6, day, 9, tzinfo=UTC) for day in (7, 8, 9)]
+    wire = store.save(reading(url="https://ledger.example/wire/1", published_at=june[1]))
+    later = store.save(reading(url="https://techwire.example/syndicated/9", published_at=june[2]))
+    first = store.save(reading(published_at=june[0]))  # the outlet that broke it, fetched last
+    assert (first.outcome, first.duplicate_of) == (Outcome.DUPLICATE, None)
+    assert first.replaced_original == wire.article_id
+    with store.sessions() as session:
+        copies = {a.id: a.duplicate_of for a in session.scalars(select(Article))}
+    assert copies == {
+        wire.article_id: first.article_id,
+        later.article_id: first.article_id,
+        first.article_id: None,
+    }
+    assert count(store, Alert) == 1  # announced once, as the copy found first
+    # The near-duplicate index now points further copies at the new original.
+    undated = store.save(reading(url="https://fourth.example/a"))
+    assert undated.duplicate_of == first.article_id
+
+
+def test_an_undated_copy_never_displaces_a_dated_original(store):
+    from datetime import UTC, datetime
+
+    dated = store.save(reading(published_at=datetime(2024, 6, 8, tzinfo=UTC)))
+    undated = store.save(reading(url="https://ledger.example/wire/1"))
+    assert undated.duplicate_of == dated.article_id and undated.replaced_original is None
+
+
+def test_waiting_candidates_are_kept_per_source_and_replaced_whole(store):
+    from storage.candidates import Pending
+
+    def waiting(key: str, score: float) -> Pending:
+        return Pending(source="feed", key=key, url=key + "/", score=score)
+
+    assert store.candidates.replace("feed", [waiting("https://a/1", 0.2), waiting("https://a/2", 0.8)])
+    assert [c.url for c in store.candidates.waiting("feed")] == ["https://a/2/", "https://a/1/"]
+    store.candidates.replace("feed", [waiting("https://a/3", 0.5)])
+    assert store.candidates.count() == {"feed": 1}
+    store.candidates.replace("feed", [])
+    assert store.candidates.waiting("feed") == []
