@@ -213,9 +213,9 @@ def run_tallies(project: Path) -> list[dict[str, dict[str, int]]]:
     from storage.models import Run
     from storage.store import Store
 
-    with Store(f"sqlite:///{project / 'data' / 'storywatch.db'}") as store:
-        with store.sessions() as session:
-            return [run.sources or {} for run in session.scalars(select(Run).order_by(Run.id))]
+    url = f"sqlite:///{project / 'data' / 'storywatch.db'}"
+    with Store(url) as store, store.sessions() as session:
+        return [run.sources or {} for run in session.scalars(select(Run).order_by(Run.id))]
 
 
 def test_every_source_accounts_for_every_candidate(crawl_project, site):
