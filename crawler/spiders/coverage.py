@@ -11,8 +11,8 @@ listing is decided from the page (crawler.pagetype), not from its URL's shape.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -75,7 +75,9 @@ class CoverageSpider(scrapy.Spider):
         self.queries = self.profile.queries
         self.frontier = Frontier(self.since, config.crawl.max_pages_per_run)
         self.sources = {source.label: source for source in config.sources}
-        self._listing: Counter[str] = Counter()  # source requests not yet answered, per source
+        # Source documents requested and not yet read, per source (tokens in request meta).
+        self._listing: dict[str, set[int]] = {label: set() for label in self.sources}
+        self._tokens = itertools.count()
         self._links = LinkExtractor(unique=True)  # Scrapy's IGNORED_EXTENSIONS: no files
 
     @classmethod
@@ -100,7 +102,6 @@ class CoverageSpider(scrapy.Spider):
         self._carry_waiting()
         for source in self.config.sources:
             for url in self._source_urls(source):
-                self._listing[source.label] += 1
                 yield self._source_request(url, source, kind=source.kind, depth=0)
 
     def _carry_waiting(self) -> None:
@@ -122,6 +123,8 @@ class CoverageSpider(scrapy.Spider):
             "sitemap": self.parse_sitemap,
             "page": self.parse_page,
         }[kind]
+        token = next(self._tokens)
+        self._listing[source.label].add(token)
         return scrapy.Request(
             url,
             callback=callback,
@@ -132,8 +135,15 @@ class CoverageSpider(scrapy.Spider):
             meta={
                 "source": source.label,
                 "what": f"{source.kind} source",
+                "listing_token": token,
                 "autothrottle_dont_adjust_delay": source.delay > 0,
             },
+        )
+
+    def _listing_done(self, request: scrapy.Request) -> None:
+        """A source document was read (or failed): idempotent, keyed by the request's token."""
+        self._listing.get(request.meta.get("source"), set()).discard(
+            request.meta.get("listing_token")
         )
 
     # --- sources ---------------------------------------------------------------------------
@@ -157,7 +167,6 @@ class CoverageSpider(scrapy.Spider):
             if child.published is not None and child.published < self.since:
                 count(self.crawler.stats, source.label, "old_sitemaps")
             elif depth < MAX_SITEMAP_DEPTH:
-                self._listing[source.label] += 1
                 yield self._source_request(child.url, source, kind="sitemap", depth=depth + 1)
         articles = entries.articles if entries else None
         yield from self._listed(response, source, articles, also_listed=len(children))
@@ -203,7 +212,7 @@ class CoverageSpider(scrapy.Spider):
             offered += self._offer(link, source, depth + 1)
         if links is not None and offered + also_listed == 0:
             self._source_failure(response, source, "answered, but listed no entries")
-        self._listing[source.label] -= 1
+        self._listing_done(response.request)
         yield from self._flush(source)
 
     def _source_failure(self, response: Response, source: SourceConfig, reason: str) -> None:
@@ -240,7 +249,7 @@ class CoverageSpider(scrapy.Spider):
 
     def _flush(self, source: SourceConfig) -> Iterator[scrapy.Request]:
         """The source's best candidates, once none of its listings is still in flight."""
-        if self._listing[source.label] > 0:
+        if self._listing[source.label]:
             return
         keys = self.frontier.waiting_keys(source.label)
         if not keys:
@@ -275,9 +284,14 @@ class CoverageSpider(scrapy.Spider):
         return request
 
     def on_idle(self, spider=None) -> None:
-        """Sources whose frontier still has room and candidates get another round."""
+        """Sources whose frontier still has room and candidates get another round.
+
+        Nothing is in flight when the engine is idle: a source document whose callback failed
+        (spider_error) is done too.
+        """
         scheduled = 0
         for label in self.frontier.sources_waiting():
+            self._listing[label].clear()
             for request in self._flush(self.sources[label]):
                 self.crawler.engine.crawl(request)
                 scheduled += 1
@@ -358,7 +372,7 @@ class CoverageSpider(scrapy.Spider):
         if not failure.check(AlreadyKnown):
             self._count_failure(failure, request)
         if not meta.get("article") and meta.get("source") in self.sources:
-            self._listing[meta["source"]] -= 1  # a source document that failed is done too
+            self._listing_done(request)  # a source document that failed is done too
             yield from self._flush(self.sources[meta["source"]])
 
     def _count_failure(self, failure, request) -> None:
