@@ -6,6 +6,7 @@ It only fetches and yields: source documents become article requests, article re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import scrapy
@@ -17,6 +18,7 @@ from scrapy.utils.gz import gunzip
 
 from crawler.config import Config, SourceConfig, load_config, parse_every
 from crawler.failures import record_failure
+from crawler.gnews import LINK_META, GoogleNews, GoogleNewsError
 from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.known import AlreadyKnown
 from crawler.profile import StoryProfile
@@ -26,7 +28,6 @@ from crawler.sources import (
     feed_links,
     fill_query,
     is_same_site_section,
-    is_wrapper,
     looks_like_article,
     search_links,
     sitemap_links,
@@ -60,7 +61,9 @@ class CoverageSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         if "config" not in kwargs:
             kwargs["config"] = load_config(crawler.settings.get("STORYWATCH_CONFIG"))
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.google_news = GoogleNews.from_crawler(crawler)
+        return spider
 
     async def start(self):
         for source in self.config.sources:
@@ -95,7 +98,7 @@ class CoverageSpider(scrapy.Spider):
     def _article_request(self, link: Link, source: SourceConfig, depth: int = 0):
         """A request for the canonical spelling of the link (no tracking, fragment or AMP), so
         the variants of one article listed by several sources are fetched once per run."""
-        url = link.url if is_wrapper(link.url) else canonicalize_url(link.url)
+        url = self.google_news.page_url(link.url) or canonicalize_url(link.url)
         return scrapy.Request(
             url,
             callback=self.parse_article,
@@ -151,11 +154,8 @@ class CoverageSpider(scrapy.Spider):
     # --- articles --------------------------------------------------------------------------
 
     def parse_article(self, response: Response, source: SourceConfig, link: Link, depth: int):
-        if is_wrapper(response.url):
-            record_failure(
-                self.crawler.stats,
-                f"article {link.url}: news-search link did not lead to the publisher",
-            )
+        if self.google_news.answered_by_google(link.url, response.url):
+            yield from self._google_news_lookup(response, source, link, depth)
             return
         yield PageItem(
             url=response.url,
@@ -169,6 +169,35 @@ class CoverageSpider(scrapy.Spider):
         )
         if depth < self.config.crawl.max_depth and source.kind == "page":
             yield from self.parse_page(response, source, depth + 1)
+
+    # --- Google News links: their page, then batchexecute, then the publisher (crawler/gnews) ---
+
+    def _google_news_lookup(self, response: Response, source: SourceConfig, link: Link, depth):
+        try:
+            yield self.google_news.lookup_request(
+                response,
+                link.url,
+                callback=self.parse_google_news_answer,
+                errback=self.google_news_failed,
+                cb_kwargs={"source": source, "link": link, "depth": depth},
+                meta={"source": source.label, "what": "Google News lookup"},
+            )
+        except GoogleNewsError as error:
+            listed = response.meta.get(LINK_META) or link.url
+            record_failure(self.crawler.stats, f"article {listed}: {error}")
+
+    def parse_google_news_answer(self, response, source: SourceConfig, link: Link, depth: int):
+        try:
+            url = self.google_news.publisher(response)
+        except GoogleNewsError as error:
+            record_failure(self.crawler.stats, f"article {link.url}: {error}")
+            return
+        request = self._article_request(replace(link, url=url), source, depth)
+        request.meta.update({LINK_META: link.url, "what": f"article (from {link.url})"})
+        yield request
+
+    def google_news_failed(self, failure):
+        record_failure(self.crawler.stats, self.google_news.failure_line(failure))
 
     def failed(self, failure):
         """One line per failed request; known-and-not-due and robots.txt skips are not failures."""
