@@ -92,6 +92,7 @@ def test_new_format_links_are_stored_under_the_publishers_url(project, google_we
     assert all(seen.path.startswith(BATCHEXECUTE) for seen in posts)
     assert all(seen.headers["User-Agent"].startswith("storywatch/") for seen in posts)
     answered = {call[2] for call in google.calls if call}
+    assert len(google.calls) == len(answered) + 1  # one lookup per link (two queries), one retry
     assert answered == set(google.stories) - {_token(links["consent"]), _token(links["page_error"])}
     # /articles/<id> redirects a crawler to a 'sorry' page: its /rss/articles/ page is asked.
     assert not google.outlet.fetched("/articles/")
