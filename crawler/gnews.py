@@ -270,9 +270,8 @@ class GoogleNews:
         if token is None:
             raise GoogleNewsError("no Google News article id in the link")
         form = batchexecute_form(token, page_signature(response.body))
-        parts = urlsplit(response.url)
-        host = parts.netloc if _matches(response.url, self.hosts) else urlsplit(listed).netloc
-        url = f"{parts.scheme}://{host}{BATCHEXECUTE_PATH}?{urlencode({'rpcids': RPC_ID})}"
+        base = urlsplit(response.url if _matches(response.url, self.hosts) else listed)
+        url = f"{base.scheme}://{base.netloc}{BATCHEXECUTE_PATH}?{urlencode({'rpcids': RPC_ID})}"
         # One POST per link: the body differs, the URL does not; no URL-keyed filter may drop it.
         return FormRequest(url, formdata=form, dont_filter=True, **kwargs)
 
