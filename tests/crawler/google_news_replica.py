@@ -87,7 +87,7 @@ class GoogleNewsReplica:
         token = new_format_id(publisher_url + title)
         signature = "AZ5r3e" + hashlib.sha1(token.encode()).hexdigest()[:22]
         story = Story(token, publisher_url, title, outlet, signature, 1772798585)
-        story.answers = answers or [(200, _answer(publisher_url))]
+        story.answers = answers or [(200, garturlres_answer(publisher_url))]
         self.stories[token] = story
         body = page if page is not None else article_page(token, signature, story.timestamp)
         self.outlet.put(f"/rss/articles/{token}", body, status=page_status)
@@ -140,7 +140,8 @@ def _posted_call(body: bytes) -> list | None:
     return call if rpc == "Fbv4je" and call[0] == "garturlreq" and len(call) == 5 else None
 
 
-def _answer(url: str) -> str:
+def garturlres_answer(url: str) -> str:
+    """Google's answer giving the publisher's URL."""
     result = json.dumps(["garturlres", url, 1])
     rows = [["wrb.fr", "Fbv4je", result, None, None, None, "generic"], ["di", 23]]
     return ")]}'\n\n" + json.dumps(rows) + "\n"

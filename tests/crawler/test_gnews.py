@@ -28,7 +28,6 @@ from crawler.gnews import (
     publisher_url,
 )
 from crawler.sources import Link
-from storage.urls import canonicalize_url
 
 # Old format: field 4 of the protobuf is the publisher's URL (field 26 its AMP page).
 OLD_IDS = {
@@ -355,67 +354,3 @@ def test_a_forbidden_lookup_is_a_line_too():
     request = Request(f"https://news.google.com{BATCHEXECUTE_PATH}", cb_kwargs={"link": Link(LINK)})
     line = GoogleNews().failure_line(_failure(IgnoreRequest("Forbidden by robots.txt"), request))
     assert line == f"article {LINK}: Google News lookup failed (Forbidden by robots.txt)"
-
-
-# --- the spider's callbacks: page -> lookup -> publisher, with the meta the brief fixes --------
-
-
-@pytest.fixture
-def spider(project):
-    from scrapy.utils.test import get_crawler
-
-    from crawler.config import load_config
-    from crawler.profile import StoryProfile
-    from crawler.spiders.coverage import CoverageSpider
-
-    config = load_config(str(project / "storywatch.toml"))
-    crawler = get_crawler(
-        CoverageSpider, {"STORYWATCH_DATABASE_URL": "sqlite://", "STORYWATCH_CONFIG": ""}
-    )
-    profile = StoryProfile(terms={}, entities=(), quotes=(), queries=("q",), anchors=())
-    return CoverageSpider.from_crawler(crawler, config=config, profile=profile)
-
-
-def test_the_spider_walks_the_steps_with_the_link_kept(spider):
-    source = _search_source()
-    link = Link(LINK, "WGA answers Kutcher", outlet="Variety")
-    first = spider._article_request(link, source)
-    assert first.url == LINK and first.meta["listed_url"] == LINK
-
-    page = page_response(request_meta=first.meta)
-    (lookup,) = spider.parse_article(page, source=source, link=link, depth=0)
-    assert lookup.method == "POST" and lookup.callback == spider.parse_google_news_answer
-    assert lookup.meta["source"] == source.label and "article" not in lookup.meta
-
-    publisher = "https://variety.com/2024/film/news/ashton-kutcher-sora-1236027196/"
-    answer = TextResponse(lookup.url, body=google_answer(publisher).encode(), request=lookup)
-    (article,) = spider.parse_google_news_answer(answer, **lookup.cb_kwargs)
-    # Requested as listed or in its canonical spelling (issue 7 item 1 decides which).
-    assert canonicalize_url(article.url) == canonicalize_url(publisher)
-    assert article.callback == spider.parse_article
-    assert article.meta["listed_url"] == publisher and article.meta["google_news_link"] == LINK
-    assert article.meta["article"] and LINK in article.meta["what"]
-    assert article.cb_kwargs["link"].outlet == "Variety"
-
-
-def test_the_spider_counts_a_broken_step_once(spider):
-    source = _search_source()
-    link = Link(LINK)
-    assert list(spider.parse_article(page_response(body=CONSENT), source, link, 0)) == []
-    answer = TextResponse(LINK, body=b"<html>Error 400</html>", request=Request(LINK))
-    assert list(spider.parse_google_news_answer(answer, source, link, 0)) == []
-    publisher = "https://a.example/2024/06/story"
-    back = page_response(google_news_link=LINK)  # the publisher's address led back to Google
-    assert list(spider.parse_article(back, source, Link(publisher), 0)) == []
-    lines = spider.crawler.stats.get_value("storywatch/failure_lines")
-    assert [line.split(": ", 1)[0] for line in lines] == [f"article {LINK}"] * 3
-    assert "no signature" in lines[0] and "prefix" in lines[1] and "publisher" in lines[2]
-
-
-CONSENT = "<html><head><title>Before you continue to Google</title></head><body></body></html>"
-
-
-def _search_source():
-    from crawler.config import SourceConfig
-
-    return SourceConfig(kind="search", url="https://news.google.com/rss/search?q={query}")

@@ -11,18 +11,22 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy.http import Request, TextResponse
 
+from crawler.sources import Link
 from schedules.replica import ReplicaWeb
+from storage.urls import canonicalize_url
 from tests.conftest import write_config
 from tests.crawler.google_news_replica import (
     BATCHEXECUTE,
     CONSENT_WALL,
     GoogleNewsReplica,
-    _answer,
     error_answer,
+    garturlres_answer,
 )
 from tests.crawler.replica_site import CRAWL_CONFIG_TEXT, PULSE_STYLE, render, story_body
 from tests.crawler.test_crawl import export
+from tests.crawler.test_gnews import LINK, google_answer, page_response
 
 CRAWL_WITH_HOSTS = (
     "import sys, crawler.settings as s; s.STORYWATCH_GOOGLE_NEWS_HOSTS = [sys.argv.pop(1)]; "
@@ -51,7 +55,7 @@ def google_web():
             )
         }
         missing = publisher.url("/2024/06/deleted-kutcher-story")
-        busy = [(503, "<html>busy</html>"), (200, _answer(articles["sora-after-retry"]))]
+        busy = [(503, "<html>busy</html>"), (200, garturlres_answer(articles["sora-after-retry"]))]
         tokens = {
             "rss": google.add(articles["wga-answers-kutcher"], "WGA answers Kutcher", "Pulse"),
             "articles_form": google.add(articles["crew-on-sora"], "Crew on Sora", "Pulse"),
@@ -114,3 +118,67 @@ def test_new_format_links_are_stored_under_the_publishers_url(project, google_we
 
 def _token(link: str) -> str:
     return link.split("?")[0].rsplit("/", 1)[-1]
+
+
+# --- the spider's callbacks: page -> lookup -> publisher, with the meta the brief fixes --------
+
+
+@pytest.fixture
+def spider(project):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import load_config
+    from crawler.profile import StoryProfile
+    from crawler.spiders.coverage import CoverageSpider
+
+    config = load_config(str(project / "storywatch.toml"))
+    crawler = get_crawler(
+        CoverageSpider, {"STORYWATCH_DATABASE_URL": "sqlite://", "STORYWATCH_CONFIG": ""}
+    )
+    profile = StoryProfile(terms={}, entities=(), quotes=(), queries=("q",), anchors=())
+    return CoverageSpider.from_crawler(crawler, config=config, profile=profile)
+
+
+def test_the_spider_walks_the_steps_with_the_link_kept(spider):
+    source = _search_source()
+    link = Link(LINK, "WGA answers Kutcher", outlet="Variety")
+    first = spider._article_request(link, source)
+    assert first.url == LINK and first.meta["listed_url"] == LINK
+
+    page = page_response(request_meta=first.meta)
+    (lookup,) = spider.parse_article(page, source=source, link=link, depth=0)
+    assert lookup.method == "POST" and lookup.callback == spider.parse_google_news_answer
+    assert lookup.meta["source"] == source.label and "article" not in lookup.meta
+
+    publisher = "https://variety.com/2024/film/news/ashton-kutcher-sora-1236027196/"
+    answer = TextResponse(lookup.url, body=google_answer(publisher).encode(), request=lookup)
+    (article,) = spider.parse_google_news_answer(answer, **lookup.cb_kwargs)
+    # Requested as listed or in its canonical spelling (issue 7 item 1 decides which).
+    assert canonicalize_url(article.url) == canonicalize_url(publisher)
+    assert article.callback == spider.parse_article
+    assert article.meta["listed_url"] == publisher and article.meta["google_news_link"] == LINK
+    assert article.meta["article"] and LINK in article.meta["what"]
+    assert article.cb_kwargs["link"].outlet == "Variety"
+
+
+def test_the_spider_counts_a_broken_step_once(spider):
+    source = _search_source()
+    link = Link(LINK)
+    assert list(spider.parse_article(page_response(body=CONSENT), source, link, 0)) == []
+    answer = TextResponse(LINK, body=b"<html>Error 400</html>", request=Request(LINK))
+    assert list(spider.parse_google_news_answer(answer, source, link, 0)) == []
+    publisher = "https://a.example/2024/06/story"
+    back = page_response(google_news_link=LINK)  # the publisher's address led back to Google
+    assert list(spider.parse_article(back, source, Link(publisher), 0)) == []
+    lines = spider.crawler.stats.get_value("storywatch/failure_lines")
+    assert [line.split(": ", 1)[0] for line in lines] == [f"article {LINK}"] * 3
+    assert "no signature" in lines[0] and "prefix" in lines[1] and "publisher" in lines[2]
+
+
+CONSENT = "<html><head><title>Before you continue to Google</title></head><body></body></html>"
+
+
+def _search_source():
+    from crawler.config import SourceConfig
+
+    return SourceConfig(kind="search", url="https://news.google.com/rss/search?q={query}")
