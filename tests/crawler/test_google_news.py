@@ -1,7 +1,8 @@
 """Current-format Google News links resolved through Google's two steps, on a loopback replica.
 
 The crawl runs as `storywatch crawl` in a process of its own, with one setting changed, as
-`scrapy crawl -s` would: STORYWATCH_GOOGLE_NEWS_HOSTS names the replica's host:port.
+`scrapy crawl -s` would: STORYWATCH_GOOGLE_NEWS_HOSTS names the replica's host:port. Below it,
+the spider's callbacks are driven directly with responses, for the meta each step hands on.
 """
 
 from __future__ import annotations
