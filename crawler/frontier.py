@@ -65,6 +65,14 @@ class Frontier:
         self._waiting.setdefault(candidate.source, {})[candidate.key] = candidate
         return "waiting"
 
+    def claim(self, key: str) -> bool:
+        """Mark a URL found late (where a search link led) as fetched this run; False if it was
+        listed already."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
     def waiting_keys(self, source: str) -> list[str]:
         return list(self._waiting.get(source, {}))
 

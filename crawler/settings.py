@@ -51,6 +51,8 @@ REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"
 STORYWATCH_EXTRACT_WORKERS = 2
 STORYWATCH_PROGRESS = False
 STORYWATCH_ANNOUNCE = True
+# Hosts whose /rss/articles/<id> links are Google News links (crawler/gnews.py); host or host:port.
+STORYWATCH_GOOGLE_NEWS_HOSTS = ["news.google.com"]
 LOG_LEVEL = "INFO"
 
 

@@ -5,8 +5,6 @@ Plain functions over bytes, testable without Scrapy; the spider calls them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 import feedparser
 from lxml import etree
 
+from crawler.gnews import article_id, decode_old_id, is_google_news_link
 from storage.urls import same_site
 
 __all__ = [
@@ -83,37 +82,24 @@ def feed_links(body: bytes, base_url: str) -> Iterator[Link]:
 def unwrap(url: str) -> str:
     """The publisher's URL inside a news-search wrapper link, when the link carries it.
 
-    Bing wraps the target in apiclick.aspx?...&url=...; Google News links do not carry it and
-    are resolved by following their redirect (the spider stores the final URL, never the wrapper).
+    Bing wraps the target in apiclick.aspx?...&url=...; old-format Google News ids carry it
+    (crawler/gnews.py); current ones do not and are resolved online by the spider.
     """
     parts = urlsplit(url)
     if parts.hostname and parts.hostname.endswith("bing.com") and "apiclick" in parts.path:
         target = parse_qs(parts.query).get("url", [""])[0]
         if target.startswith(("http://", "https://")):
             return target
-    if is_wrapper(url):
-        return _google_news_target(parts.path) or url
-    return url
-
-
-_EMBEDDED_URL = re.compile(rb"https?://[\x21-\x7e]+")
-
-
-def _google_news_target(path: str) -> str | None:
-    """Older Google News article ids are base64 protobufs that carry the publisher's URL."""
-    token = path.rstrip("/").rsplit("/", 1)[-1]
-    try:
-        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (ValueError, binascii.Error):
-        return None
-    found = _EMBEDDED_URL.search(payload)
-    return found.group().decode("ascii") if found else None
+    token = article_id(url)
+    return (decode_old_id(token) or url) if token else url
 
 
 def is_wrapper(url: str) -> bool:
-    """A link that redirects to the article rather than being it (Google News)."""
-    host = urlsplit(url).hostname or ""
-    return host == "news.google.com" and "/articles/" in urlsplit(url).path
+    """A Google News article link (on news.google.com): it leads to the article, is not it.
+
+    The spider asks `crawler.gnews.GoogleNews.is_link`, which reads the configured hosts.
+    """
+    return is_google_news_link(url)
 
 
 def search_links(body: bytes, base_url: str) -> Iterator[Link]:

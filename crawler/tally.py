@@ -13,8 +13,8 @@ own namespaced stat keys, and read back as one dict per source for the run summa
 - repeated: listed again in this run (by this source or another): fetched once only;
 - known: stored or read before and not due for a re-check;
 - capped: over the source's `crawl.max_pages_per_run`: kept for the next run;
-- fetched: requested; then stored (new, updated or a duplicate), unchanged (same text or HTTP
-  304), not_coverage (irrelevant, no article, a listing page), refused (robots.txt, the address
+- fetched: requested; then stored (new, updated or a duplicate), unchanged (same text, HTTP
+  304, or a search link that led to a page another listing fetched in this run), not_coverage (irrelevant, no article, a listing page), refused (robots.txt, the address
   guard), failed (one failure line each), unfinished (still in flight when the crawl stopped).
 """
 

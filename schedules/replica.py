@@ -37,6 +37,7 @@ class Seen:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     status: int = 0
+    body: bytes = b""  # what a POST carried
 
 
 class Outlet:
@@ -116,6 +117,16 @@ def _make_handler(outlet: Outlet) -> type[BaseHTTPRequestHandler]:
                 _send(self, 404, b"<html><body><h1>Not found</h1></body></html>", "text/html")
                 return
             _send_page(self, page)
+
+        def do_POST(self) -> None:
+            """POSTs go to the path's handler (an API endpoint); its body is in seen.body."""
+            outlet.record(self)
+            self.seen.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            handler = outlet.handlers.get(urlsplit(self.path).path)
+            if handler is None:
+                _send(self, 405, b"", "text/plain", {"Allow": "GET, HEAD"})
+                return
+            handler(self)
 
     return _Handler
 

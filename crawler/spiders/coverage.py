@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from crawler.config import Config, SourceConfig, load_config
 from crawler.crawlstore import crawl_store
 from crawler.failures import record_failure
 from crawler.frontier import Frontier
+from crawler.gnews import LINK_META, GoogleNews, GoogleNewsError
 from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.address import UnsafeAddress
 from crawler.middlewares.known import AlreadyKnown, is_due
@@ -40,7 +42,6 @@ from crawler.sources import (
     UnreadableSource,
     feed_links,
     fill_query,
-    is_wrapper,
     listing_text,
     search_links,
     sitemap_links,
@@ -93,6 +94,7 @@ class CoverageSpider(scrapy.Spider):
         if "config" not in kwargs:
             kwargs["config"] = load_config(crawler.settings.get("STORYWATCH_CONFIG"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.google_news = GoogleNews.from_crawler(crawler)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.keep_leftovers, signal=signals.spider_closed)
         crawler.signals.connect(spider.on_error, signal=signals.spider_error)
@@ -226,7 +228,7 @@ class CoverageSpider(scrapy.Spider):
         if urlsplit(link.url).scheme not in ("http", "https"):
             return 0
         address = link.url.split("#", 1)[0]
-        key = address if is_wrapper(address) else canonicalize_url(address)
+        key = address if self.google_news.is_link(address) else canonicalize_url(address)
         candidate = Pending(
             source=source.label,
             key=key,
@@ -266,7 +268,7 @@ class CoverageSpider(scrapy.Spider):
 
     def _article_request(self, candidate: Pending, source: SourceConfig, known) -> scrapy.Request:
         request = scrapy.Request(
-            candidate.url,
+            self.google_news.page_url(candidate.url) or candidate.url,
             callback=self.parse_article,
             errback=self.failed,
             cb_kwargs={"source": source},
@@ -325,12 +327,8 @@ class CoverageSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, source: SourceConfig):
         candidate: Pending = response.meta["candidate"]
-        if is_wrapper(response.url):
-            record_failure(
-                self.crawler.stats,
-                f"article {candidate.url}: news-search link did not lead to the publisher",
-            )
-            count(self.crawler.stats, source.label, "failed")
+        if self.google_news.answered_by_google(candidate.url, response.url):
+            yield from self._google_news_lookup(response, source, candidate)
             return
         kind = page_kind(response.text) if _is_html(response) else "unknown"
         if kind != "listing":
@@ -342,6 +340,44 @@ class CoverageSpider(scrapy.Spider):
             for link in self._page_links(response):
                 self._offer(link, source, candidate.depth + 1)
             yield from self._flush(source)
+
+    # --- Google News links: their page, then batchexecute, then the publisher (crawler/gnews) ---
+
+    def _google_news_lookup(self, response: Response, source: SourceConfig, candidate: Pending):
+        try:
+            yield self.google_news.lookup_request(
+                response,
+                candidate.url,
+                callback=self.parse_google_news_answer,
+                errback=self.google_news_failed,
+                cb_kwargs={"source": source, "candidate": candidate},
+                meta={"source": source.label, "what": "Google News lookup"},
+            )
+        except GoogleNewsError as error:
+            listed = response.meta.get(LINK_META) or candidate.url
+            self._article_failed(source, f"article {listed}: {error}")
+
+    def parse_google_news_answer(self, response, source: SourceConfig, candidate: Pending):
+        try:
+            url = self.google_news.publisher(response)
+        except GoogleNewsError as error:
+            self._article_failed(source, f"article {candidate.url}: {error}")
+            return
+        publisher = replace(candidate, url=url, key=canonicalize_url(url))
+        if not self.frontier.claim(publisher.key):  # another listing fetched it this run
+            count(self.crawler.stats, source.label, "unchanged")
+            return
+        request = self._article_request(publisher, source, known=None)
+        request.meta.update({LINK_META: candidate.url, "what": f"article (from {candidate.url})"})
+        yield request
+
+    def google_news_failed(self, failure):
+        source, candidate = (failure.request.cb_kwargs[key] for key in ("source", "candidate"))
+        self._article_failed(source, self.google_news.failure_line(failure, candidate.url))
+
+    def _article_failed(self, source: SourceConfig, line: str) -> None:
+        record_failure(self.crawler.stats, line)
+        count(self.crawler.stats, source.label, "failed")
 
     def _item(self, response: Response, source: SourceConfig, candidate: Pending) -> PageItem:
         return PageItem(
