@@ -224,9 +224,8 @@ class CoverageSpider(scrapy.Spider):
     # --- the frontier ----------------------------------------------------------------------
 
     def _offer(self, link: Link, source: SourceConfig, depth: int) -> int:
-        """One listed link becomes a candidate; returns 1 if it was counted as listed."""
-        if urlsplit(link.url).scheme not in ("http", "https"):
-            return 0
+        """One listed link becomes a candidate (counted as listed); returns 1."""
+        # Other schemes are offered too: the address guard refuses them with a line each.
         address = link.url.split("#", 1)[0]
         key = address if self.google_news.is_link(address) else canonicalize_url(address)
         candidate = Pending(
@@ -264,7 +263,10 @@ class CoverageSpider(scrapy.Spider):
         count(stats, source.label, "known", taken.known)
         count(stats, source.label, "fetched", len(taken.fetch))
         for candidate, seen_before in taken.fetch:
-            yield self._article_request(candidate, source, seen_before)
+            try:
+                yield self._article_request(candidate, source, seen_before)
+            except ValueError as exc:  # a URL Scrapy cannot request: one line, the rest go on
+                self._article_failed(source, f"article {candidate.url}: {exc}")
 
     def _article_request(self, candidate: Pending, source: SourceConfig, known) -> scrapy.Request:
         request = scrapy.Request(
