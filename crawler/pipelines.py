@@ -52,7 +52,7 @@ class ExtractPipeline:
             )
             raise NotCoverage("not_article", f"not HTML: {item.content_type}")
         try:
-            item.article = await self.pool.extract(item.body, item.url)
+            item.article = await self.pool.extract(item.body, item.url, item.content_type_header)
         except PageTimeout:
             record_failure(self.stats, f"article {item.url}: extraction took over {self.limit:g}s")
             raise DropItem("extraction timed out") from None

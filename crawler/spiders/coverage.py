@@ -166,6 +166,7 @@ class CoverageSpider(scrapy.Spider):
             outlet=link.outlet or None,
             published_at=link.published,
             content_type=_content_type(response),
+            content_type_header=_header(response, "Content-Type"),
         )
         if depth < self.config.crawl.max_depth and source.kind == "page":
             yield from self.parse_page(response, source, depth + 1)
