@@ -129,10 +129,10 @@ class CoverageSpider(scrapy.Spider):
         body = response.body
         if body[:2] == GZIP_MAGIC:  # a .xml.gz file, not a gzip-encoded response
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        entries = sitemap_links(body)
-        for url in entries.sitemaps:
+        entries = sitemap_links(body, response.url)
+        for child in entries.sitemaps:
             if depth < 3:  # an index of indexes, not deeper
-                yield self._source_request(url, source, kind="sitemap", depth=depth + 1)
+                yield self._source_request(child.url, source, kind="sitemap", depth=depth + 1)
         for link in entries.articles:
             if self._fresh(link):
                 yield self._article_request(link, source)
