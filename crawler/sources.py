@@ -87,7 +87,12 @@ def feed_links(body: bytes, base_url: str) -> Iterator[Link]:
 
 
 def _entry_link(entry, base_url: str) -> Link | None:
-    url = entry.get("link") or ""
+    alternates = [
+        link.get("href")
+        for link in entry.get("links") or []
+        if link.get("rel", "alternate") == "alternate" and link.get("href")
+    ]
+    url = alternates[0] if alternates else entry.get("link") or ""
     if not url:
         return None
     source = entry.get("source") or {}
@@ -258,7 +263,9 @@ def _text_sitemap(text: bytes) -> SitemapEntries:
 
 
 def _sitemap_entry(node) -> Link:
-    """A <url> or <sitemap> element: <loc>, dates, news:title, news:name, news:keywords."""
+    """A <url> or <sitemap> element: <loc>; the publication date of its news or video
+    extension, else <lastmod>; news:title (or video:title), news:name, news:keywords (or
+    video:description)."""
     fields = _children(node)
     news = _children(fields["news"]) if "news" in fields else {}
     news.update(_children(news["publication"]) if "publication" in news else {})
@@ -267,6 +274,7 @@ def _sitemap_entry(node) -> Link:
         url=_text(fields.get("loc")),
         title=_plain(_text(news.get("title")) or _text(video.get("title"))),
         published=w3c_date(_text(news.get("publication_date")))
+        or w3c_date(_text(video.get("publication_date")))
         or w3c_date(_text(fields.get("lastmod"))),
         outlet=_text(news.get("name")),
         description=_plain(_text(news.get("keywords")) or _text(video.get("description"))),
