@@ -81,7 +81,7 @@ def feed_links(body: bytes, base_url: str) -> Iterator[Link]:
     no entries: an HTML page, a plain-text error); a feed with no entries gives nothing.
     """
     feed = feedparser.parse(body, response_headers={"content-location": base_url})
-    if not feed.entries and not feed.version:
+    if not feed.entries and not feed.get("version"):
         raise UnreadableSource(f"not an RSS or Atom feed: {_reason(feed)}; starts {_start(body)}")
     return iter([link for link in (_entry_link(e, base_url) for e in feed.entries) if link])
 
