@@ -25,6 +25,7 @@ __all__ = ["decode_html"]
 MAX_REPLACED_SHARE = 0.5
 # Detection reads at most this many bytes (charset_normalizer's own default is the whole body).
 DETECT_BYTES = 200_000
+WESTERN = "cp1252"
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -44,11 +45,21 @@ def decode_html(body: bytes, content_type: str | None) -> str:
 
 def detect_encoding(body: bytes) -> str | None:
     """An undeclared page's encoding: UTF-8 if the bytes are valid UTF-8, else a detector's
-    best guess (charset_normalizer), else None (w3lib then falls back to UTF-8)."""
+    best guess (charset_normalizer), else None (w3lib then falls back to UTF-8).
+
+    Western European text reads equally well as cp1250, cp1252 and cp1257 to the detector
+    (same chaos, same coherence), and its first pick, cp1250, turns "Hélène" into "Hélčne".
+    A tie goes to windows-1252, the encoding browsers assume for an undeclared page in most
+    locales (WHATWG HTML, "determining the character encoding", the locale default table).
+    """
     if _valid_utf8(body):
         return "utf-8"
-    best = charset_normalizer.from_bytes(body[:DETECT_BYTES]).best()
-    return best.encoding if best is not None else None
+    matches = list(charset_normalizer.from_bytes(body[:DETECT_BYTES]))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = {m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return WESTERN if WESTERN in tied else best.encoding
 
 
 def _redecode(body: bytes, declared_text: str) -> str:
