@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crawler.decoding import decode_html
@@ -101,3 +103,19 @@ def test_extraction_gets_the_decoded_text():
     article = extract_with_limit(raw, "http://127.0.0.2/a", 20.0, "text/html; charset=iso-8859-1")
     assert article.title.startswith("Jürgen Köhler meets Hélène Bérard")
     assert clean_html(decode_html(raw, "text/html; charset=latin1")).title == article.title
+
+
+ENCODINGS = Path(__file__).parent / "fixtures" / "encodings"
+REAL_PAGES = {
+    # declared iso-8859-1, written in windows-1252: the low-9 quote, the dash, the ellipsis
+    "mix1.de-clio.html": "„Brave New Woma",
+    "die-tagespost.de.Demut.html": "Idealen (…)",
+    # declared iso-8859-2: detection alone read "dziesi±tej"
+    "polish-iso-8859-2.html": "surówka na dziesiątej\". Jak pomagać, żeby",
+}
+
+
+@pytest.mark.parametrize("name", REAL_PAGES, ids=REAL_PAGES)
+def test_real_legacy_pages(name):
+    decoded = decode_html((ENCODINGS / name).read_bytes(), "text/html")
+    assert REAL_PAGES[name] in decoded and "\ufffd" not in decoded
