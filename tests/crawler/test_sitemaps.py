@@ -99,6 +99,14 @@ def test_urlsets_and_indexes_in_any_namespace(prefix, namespace):
     assert child.url == "https://news.example/news.xml"
 
 
+def test_cdata_and_utf16_sitemaps():
+    cdata = b"<urlset><url><loc><![CDATA[ https://news.example/a?b=1&c=2 ]]></loc></url></urlset>"
+    assert sitemap_links(cdata).articles[0].url == "https://news.example/a?b=1&c=2"
+    utf16 = URLSET.format(p="", ns="").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    (page,) = sitemap_links(utf16.encode("utf-16")).articles  # with its byte-order mark
+    assert page.url == "https://news.example/2024/06/07/kutcher-sora/"
+
+
 def test_a_gzipped_sitemap_once_gunzipped():
     body = gzip.decompress(gzip.compress((SITEMAPS / "google-news.xml").read_bytes()))
     assert len(sitemap_links(body).articles) == 1
