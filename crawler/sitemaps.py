@@ -35,8 +35,9 @@ FEED_ROOTS = {"rss", "RDF", "feed"}  # RSS 0.9x/2.0, RSS 1.0, Atom: feeds used a
 @dataclass(frozen=True, slots=True)
 class SitemapEntries:
     """What one sitemap lists. `sitemaps`: an index's child sitemaps (published = <lastmod>);
-    `articles`: a urlset's, feed's or text sitemap's pages; `skipped`: entries whose <loc> (or
-    line) is not an absolute http(s) URL (relative, javascript:, garbage), not listed."""
+    `articles`: a urlset's, feed's or text sitemap's pages; `skipped`: entries whose <loc> is
+    not an absolute URI (relative, empty, garbage) or whose line in a text sitemap is not an
+    absolute http(s) URL; they are not listed."""
 
     sitemaps: list[Link] = field(default_factory=list)
     articles: list[Link] = field(default_factory=list)
@@ -91,7 +92,7 @@ def _text_sitemap(text: bytes) -> SitemapEntries:
     """sitemaps.org's text form: one absolute URL per line, UTF-8, nothing else."""
     lines = [line.strip() for line in text.decode("utf-8", errors="replace").splitlines()]
     lines = [line for line in lines if line]
-    urls = [line for line in lines if _absolute(line)]
+    urls = [line for line in lines if _absolute(line, ("http", "https"))]
     if not urls:
         raise UnreadableSource(f"neither an XML nor a text sitemap: starts {document_start(text)}")
     return SitemapEntries(articles=[Link(url) for url in urls], skipped=len(lines) - len(urls))
@@ -134,11 +135,18 @@ def _text(node) -> str:
     return (node.text or "").strip() if node is not None else ""
 
 
-def _absolute(url: str) -> bool:
+def _absolute(url: str, schemes: tuple[str, ...] = ()) -> bool:
+    """An absolute URI (of one of `schemes`, if given) with no whitespace inside.
+
+    A <loc> of another scheme (file:, data:, javascript:) is passed on: the spider's address
+    guard refuses it with its own failure line.
+    """
     try:
         parts = urlsplit(url)
     except ValueError:  # an unbalanced [ in the host
         return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(
-        char.isspace() for char in url
-    )
+    if any(char.isspace() for char in url) or not parts.scheme:
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(parts.netloc)
+    return not schemes or parts.scheme in schemes

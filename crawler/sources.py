@@ -40,6 +40,7 @@ __all__ = [
     "sitemap_links",
 ]
 
+
 def fill_query(template: str, query: str) -> str:
     """A search URL with {query} URL-encoded in place."""
     return template.replace("{query}", quote_plus(query))

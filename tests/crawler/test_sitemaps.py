@@ -138,20 +138,22 @@ def test_feeds_used_as_sitemaps(body):
 BAD_LOCS = (
     "/2024/06/08/relative-path/",
     "2024/06/08/no-slash",
-    "javascript:void(0)",
-    "mailto:desk@news.example",
     "",
     "https://news.example/with space/",
     "http://[broken-host/",
+    "https:///no-host",
     "not a url at all",
 )
+# Absolute, but not http(s): passed on for the spider's address guard to refuse with its line.
+OTHER_SCHEMES = ("javascript:void(0)", "file:///etc/hostname", "data:text/html,x", "ftp://h/x")
 
 
 def test_entries_without_an_absolute_url_are_skipped_and_counted():
-    urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in BAD_LOCS)
+    urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in BAD_LOCS + OTHER_SCHEMES)
     good = "<url><loc>https://news.example/2024/06/08/good/</loc></url>"
     entries = sitemap_links(f"<urlset>{urls}{good}<url><lastmod>2024</lastmod></url></urlset>".encode())
-    assert [link.url for link in entries.articles] == ["https://news.example/2024/06/08/good/"]
+    listed = [link.url for link in entries.articles]
+    assert listed == [*OTHER_SCHEMES, "https://news.example/2024/06/08/good/"]
     assert entries.skipped == len(BAD_LOCS) + 1  # and the <url> with no <loc>
     index = sitemap_links(b"<sitemapindex><sitemap><loc>/news.xml</loc></sitemap></sitemapindex>")
     assert (index.sitemaps, index.skipped) == ([], 1)
@@ -169,6 +171,7 @@ NOT_SITEMAPS = {
     "json": b'{"error": "not found"}',
     "gzip not unpacked": gzip.compress(b"<urlset></urlset>"),
     "text with no url": b"User-agent: *\nDisallow: /\n",
+    "text with other schemes only": b"file:///etc/hostname\njavascript:alert(1)\n",
     "cut-off xml": b"<?xml version='1.0'?>\n<",
     "entity only": b"<url>&k;",  # Scrapy's test_sitemap_non_string_tag
 }
