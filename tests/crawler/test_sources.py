@@ -227,3 +227,16 @@ def test_unrepairable_gdelt_answers_are_unreadable():
     for body in (cut_off, b'{"articles": [}', b"{'articles': []}"):
         with pytest.raises(UnreadableSource, match="not readable JSON"):
             list(search_links(body, "https://api.gdeltproject.org/api/v2/doc/doc"))
+
+
+def test_the_public_names_of_the_source_readers():
+    """What the spider imports from crawler.sources (Link, UnreadableSource and SitemapEntries
+    live in crawler.links / crawler.sitemaps and are re-exported)."""
+    import crawler.sources
+
+    for name in crawler.sources.__all__:
+        assert getattr(crawler.sources, name) is not None
+    assert issubclass(crawler.sources.UnreadableSource, ValueError)
+    assert [f for f in crawler.sources.Link.__dataclass_fields__] == [
+        "url", "title", "published", "outlet", "description"
+    ]
