@@ -16,6 +16,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from crawler.boilerplate import is_sentence, line_rule, strip_boilerplate, words
+from crawler.decoding import decode_html
 
 __all__ = ["Article", "ExtractionError", "clean_html", "clean_text"]
 
@@ -45,6 +46,8 @@ class Article:
         return self.text.split(PARAGRAPH_BREAK)
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
 _DATE_PARAMS = {
     "original_date": True,
     "extensive_search": False,  # the free-text date search mistakes dates quoted in the body
@@ -55,10 +58,13 @@ _DATE_PARAMS = {
 def clean_html(html: str | bytes, url: str | None = None) -> Article:
     """The article in an HTML page: metadata from the page, body text without boilerplate.
 
-    Give it the raw bytes where you have them: trafilatura detects the encoding better than a
-    decoder that trusted a wrong header.
+    Give it the text as crawler.decoding.decode_html read it (with the HTTP charset); bytes
+    with no header are decoded the same way, from their BOM, <meta> or detection.
     """
-    tree = load_html(html)
+    if isinstance(html, bytes):
+        html = decode_html(html, None)
+    # lxml refuses a str that starts with an XML declaration naming an encoding.
+    tree = load_html(_XML_DECLARATION.sub("", html, count=1))
     if tree is None:
         raise ExtractionError("not an HTML document")
     language = _page_language(tree)

@@ -13,12 +13,13 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 @dataclass
 class PageItem:
     url: str  # the final URL, after redirects
-    body: bytes  # raw bytes: trafilatura detects the encoding better than a trusted header
+    body: bytes  # raw bytes, decoded off the reactor by crawler.decoding.decode_html
     source: str
     etag: str | None = None
     last_modified: str | None = None
     outlet: str | None = None  # what the source said (a news sitemap, a search result)
     published_at: datetime | None = None
-    content_type: str = "text/html"
+    content_type: str = "text/html"  # the media type alone, lower case
+    content_type_header: str | None = None  # the raw Content-Type header: its charset decodes body
     article: Article | None = None
     relevance: float | None = None

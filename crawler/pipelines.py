@@ -62,7 +62,7 @@ class ExtractPipeline:
             self._failed(item, f"not an HTML page ({item.content_type})")
             raise NotCoverage("not_article", f"not HTML: {item.content_type}")
         try:
-            item.article = await self.pool.extract(item.body, item.url)
+            item.article = await self.pool.extract(item.body, item.url, item.content_type_header)
         except PageTimeout:
             self._failed(item, f"extraction took over {self.limit:g}s")
             raise DropItem("extraction timed out") from None

@@ -14,6 +14,7 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from crawler.decoding import decode_html
 from crawler.extract import Article, clean_html
 
 __all__ = ["ExtractionPool", "PageTimeout"]
@@ -29,12 +30,15 @@ def _on_alarm(signum, frame):
     raise PageTimeout
 
 
-def extract_with_limit(body: bytes, url: str, limit: float) -> Article:
-    """clean_html in a worker process, stopped by SIGALRM after `limit` seconds."""
+def extract_with_limit(
+    body: bytes, url: str, limit: float, content_type: str | None = None
+) -> Article:
+    """Decoding (with the Content-Type header's charset) and clean_html in a worker process,
+    stopped by SIGALRM after `limit` seconds."""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return clean_html(body, url)
+        return clean_html(decode_html(body, content_type), url)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -52,9 +56,10 @@ class ExtractionPool:
         context = multiprocessing.get_context("forkserver")
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
-    async def extract(self, body: bytes, url: str) -> Article:
-        """The article in a page; ExtractionError if it has none, PageTimeout if too slow."""
-        future = self._executor.submit(extract_with_limit, body, url, self.limit)
+    async def extract(self, body: bytes, url: str, content_type: str | None = None) -> Article:
+        """The article in a page served with `content_type` (the raw Content-Type header);
+        ExtractionError if it has none, PageTimeout if too slow."""
+        future = self._executor.submit(extract_with_limit, body, url, self.limit, content_type)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.limit + GRACE_SECONDS)
         except (TimeoutError, BrokenProcessPool):

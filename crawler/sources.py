@@ -1,47 +1,42 @@
 """Reading source documents into candidate article links: feeds, sitemaps, search results.
 
-Plain functions over bytes, testable without Scrapy; the spider calls them.
+Plain functions over bytes, testable without Scrapy; the spider calls them. A document that
+answers but cannot be read at all raises UnreadableSource (one line, for the run's failure
+list); one that reads but lists nothing gives nothing.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote_plus, urljoin, urlsplit
 
 import feedparser
-from lxml import etree
 
 from crawler.gnews import article_id, decode_old_id, is_google_news_link
-from storage.urls import same_site
+from crawler.lenient import lenient_json
+from crawler.links import (
+    MAX_DESCRIPTION,
+    UTF8_BOM,
+    Link,
+    UnreadableSource,
+    document_start,
+    plain_text,
+)
+from crawler.sitemaps import SitemapEntries, read_sitemap
 
 __all__ = [
+    "MAX_DESCRIPTION",
     "Link",
+    "SitemapEntries",
     "UnreadableSource",
     "feed_links",
     "fill_query",
-    "looks_like_article",
+    "listing_text",
     "search_links",
     "sitemap_links",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A candidate article: its URL and what the source said about it."""
-
-    url: str
-    title: str = ""
-    published: datetime | None = None
-    outlet: str = ""
-    description: str = ""
-
-
-class UnreadableSource(ValueError):
-    """A source document that cannot be read at all (not a feed, sitemap or search answer)."""
 
 
 _URL_WORDS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -63,20 +58,40 @@ def _struct_time(value) -> datetime | None:
 
 
 def feed_links(body: bytes, base_url: str) -> Iterator[Link]:
-    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed (search feeds' wrapper links unwrapped)."""
+    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed (search feeds' wrapper links unwrapped).
+
+    UnreadableSource if the document is no feed at all (feedparser finds no feed format and
+    no entries: an HTML page, a plain-text error); a feed with no entries gives nothing.
+    """
     feed = feedparser.parse(body, response_headers={"content-location": base_url})
-    for entry in feed.entries:
-        url = entry.get("link") or ""
-        if not url:
-            continue
-        source = entry.get("source") or {}
-        published = _struct_time(entry.get("published_parsed") or entry.get("updated_parsed"))
-        yield Link(
-            url=unwrap(urljoin(base_url, url)),
-            title=entry.get("title", ""),
-            published=published,
-            outlet=source.get("title", "") if isinstance(source, dict) else "",
-        )
+    if not feed.entries and not feed.get("version"):
+        start = document_start(body)
+        raise UnreadableSource(f"not an RSS or Atom feed: {_reason(feed)}; starts {start}")
+    return iter([link for link in (_entry_link(e, base_url) for e in feed.entries) if link])
+
+
+def _entry_link(entry, base_url: str) -> Link | None:
+    alternates = [
+        link.get("href")
+        for link in entry.get("links") or []
+        if link.get("rel", "alternate") == "alternate" and link.get("href")
+    ]
+    url = alternates[0] if alternates else entry.get("link") or ""
+    if not url:
+        return None
+    source = entry.get("source") or {}
+    return Link(
+        url=unwrap(urljoin(base_url, url)),
+        title=plain_text(entry.get("title", "")),
+        published=_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        outlet=source.get("title", "") if isinstance(source, dict) else "",
+        description=plain_text(entry.get("summary", "")),
+    )
+
+
+def _reason(feed) -> str:
+    error = feed.get("bozo_exception")
+    return str(error).splitlines()[0] if error else "no RSS or Atom root element"
 
 
 def unwrap(url: str) -> str:
@@ -103,29 +118,35 @@ def is_wrapper(url: str) -> bool:
 
 
 def search_links(body: bytes, base_url: str) -> Iterator[Link]:
-    """Article links from a news-search answer: an RSS feed, or GDELT's JSON artlist."""
-    stripped = body.lstrip()
+    """Article links from a news-search answer: an RSS/Atom feed, or GDELT's JSON artlist.
+
+    UnreadableSource if the answer is neither; an answer with no articles gives nothing.
+    """
+    stripped = body.removeprefix(UTF8_BOM).lstrip()
     if stripped[:1] in (b"{", b"["):
-        yield from _gdelt_links(stripped)
-    else:
-        yield from feed_links(body, base_url)
+        return _gdelt_links(stripped)
+    return feed_links(body, base_url)
 
 
 def _gdelt_links(body: bytes) -> Iterator[Link]:
     try:
-        answer = json.loads(body)
-    except ValueError:
-        return
+        answer = lenient_json(body)
+    except ValueError as exc:
+        raise UnreadableSource(f"search answer is not readable JSON: {exc}") from None
     articles = answer.get("articles", []) if isinstance(answer, dict) else []
-    for article in articles:
-        url = article.get("url") if isinstance(article, dict) else None
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            yield Link(
-                url=url,
-                title=article.get("title", ""),
-                published=_gdelt_date(article.get("seendate")),
-                outlet=article.get("domain", ""),
-            )
+    return iter([link for link in map(_gdelt_link, articles) if link is not None])
+
+
+def _gdelt_link(article: object) -> Link | None:
+    url = article.get("url") if isinstance(article, dict) else None
+    if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        return None
+    return Link(
+        url=url,
+        title=plain_text(article.get("title")),
+        published=_gdelt_date(article.get("seendate")),
+        outlet=plain_text(article.get("domain")),
+    )
 
 
 def _gdelt_date(value: object) -> datetime | None:
@@ -135,93 +156,15 @@ def _gdelt_date(value: object) -> datetime | None:
         return None
 
 
-_NS = {
-    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-    "news": "http://www.google.com/schemas/sitemap-news/0.9",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class SitemapEntries:
-    sitemaps: list[str]
-    articles: list[Link]
-
-
 def sitemap_links(body: bytes, base_url: str = "") -> SitemapEntries:
-    """A sitemap index's child sitemaps, or a urlset's pages with their dates and news titles."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser)
-    if root is None:
-        return SitemapEntries([], [])
-    local = etree.QName(root).localname
-    if local == "sitemapindex":
-        children = []
-        for node in root.iter(f"{{{_NS['sm']}}}sitemap"):
-            loc, lastmod = node.find("sm:loc", _NS), node.find("sm:lastmod", _NS)
-            if loc is not None:
-                date = _iso_date(_text(lastmod)) if lastmod is not None else None
-                children.append(Link(_text(loc), published=date))
-        return SitemapEntries(children, [])
-    links = [_url_entry(node) for node in root.iter(f"{{{_NS['sm']}}}url")]
-    return SitemapEntries([], [link for link in links if link.url])
+    """The entries of a sitemap in any form sitemaps.org and search engines accept.
 
-
-def _text(node) -> str:
-    return (node.text or "").strip()
-
-
-def _url_entry(node) -> Link:
-    loc = node.find("sm:loc", _NS)
-    news_date = node.find("news:news/news:publication_date", _NS)
-    lastmod = node.find("sm:lastmod", _NS)
-    title = node.find("news:news/news:title", _NS)
-    outlet = node.find("news:news/news:publication/news:name", _NS)
-    date = (
-        _text(news_date) if news_date is not None else _text(lastmod) if lastmod is not None else ""
-    )
-    return Link(
-        url=_text(loc) if loc is not None else "",
-        title=_text(title) if title is not None else "",
-        published=_iso_date(date),
-        outlet=_text(outlet) if outlet is not None else "",
-    )
-
-
-def _iso_date(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-_ARTICLE_PATH = re.compile(
-    r"/(19|20)\d\d[/-]\d\d|/\d{5,}|[a-z0-9]+(-[a-z0-9]+){3,}(\.html?)?/?$|\.html?$", re.IGNORECASE
-)
-_NOT_ARTICLE = re.compile(
-    r"/(tag|tags|topic|topics|category|categories|author|authors|about|contact|privacy|terms|"
-    r"login|signin|signup|subscribe|newsletters?|search|feed|rss|video|videos|gallery|photos|"
-    r"page/\d+)(/|$)|\.(jpg|jpeg|png|gif|webp|svg|pdf|mp4|mp3|zip|css|js|xml)$",
-    re.IGNORECASE,
-)
-
-
-def looks_like_article(url: str, page_url: str) -> bool:
-    """A same-site link whose path reads like an article: a date, an id, or a long slug."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not same_site(url, page_url):
-        return False
-    return bool(_ARTICLE_PATH.search(parts.path)) and not _NOT_ARTICLE.search(parts.path)
-
-
-def is_same_site_section(url: str, page_url: str) -> bool:
-    """A same-site link that is not an article nor a file: a section page worth following."""
-    parts = urlsplit(url)
-    return (
-        parts.scheme in ("http", "https")
-        and same_site(url, page_url)
-        and not looks_like_article(url, page_url)
-        and not _NOT_ARTICLE.search(parts.path)
-    )
+    XML <urlset> or <sitemapindex> whatever the namespace, a plain-text sitemap, or an RSS or
+    Atom feed (crawler.sitemaps). Dates: news:publication_date, else <lastmod>. `body` is
+    already gunzipped; `base_url` resolves a feed's relative links. UnreadableSource if it is
+    none of these.
+    """
+    entries = read_sitemap(body)
+    if entries is None:  # a feed used as a sitemap
+        return SitemapEntries(articles=list(feed_links(body.removeprefix(UTF8_BOM), base_url)))
+    return entries

@@ -26,7 +26,9 @@ PREFIX = "storywatch/source/"
 SUPPLY = ("listed", "carried")
 FATES = ("outside_window", "repeated", "known", "capped", "fetched")
 OUTCOMES = ("stored", "unchanged", "not_coverage", "refused", "failed")
-EXTRA = ("old_sitemaps",)  # child sitemaps not fetched: their lastmod is before the window
+# Not candidates, so outside the identities: child sitemaps not fetched (their lastmod is
+# before the window), and sitemap entries whose <loc> is no usable URL (relative, empty).
+EXTRA = ("old_sitemaps", "unusable")
 COUNTS = (*SUPPLY, *FATES, *OUTCOMES, "unfinished", *EXTRA)
 
 

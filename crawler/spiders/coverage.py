@@ -171,6 +171,11 @@ class CoverageSpider(scrapy.Spider):
             elif depth < MAX_SITEMAP_DEPTH:
                 yield self._source_request(child.url, source, kind="sitemap", depth=depth + 1)
         articles = entries.articles if entries else None
+        if entries and entries.skipped:
+            count(self.crawler.stats, source.label, "unusable", entries.skipped)
+            self._source_failure(
+                response, source, f"{entries.skipped} entries without a usable URL skipped"
+            )
         yield from self._listed(response, source, articles, also_listed=len(children))
 
     def _sitemap_body(self, response: Response, source: SourceConfig) -> bytes | None:
@@ -391,6 +396,7 @@ class CoverageSpider(scrapy.Spider):
             outlet=candidate.outlet or None,
             published_at=candidate.published_at,
             content_type=_content_type(response),
+            content_type_header=_header(response, "Content-Type"),
         )
 
     def _page_links(self, response: Response) -> list[Link]:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import gzip
+import re
+from pathlib import Path
+
+import pytest
 
 from crawler.sources import (
+    MAX_DESCRIPTION,
+    Link,
+    UnreadableSource,
     feed_links,
     fill_query,
     is_wrapper,
-    looks_like_article,
+    listing_text,
     search_links,
-    sitemap_links,
 )
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
 BASE = "https://news.example/feeds/main.xml"
 
@@ -78,7 +85,6 @@ def test_news_search_answers():
     (gdelt,) = search_links(GDELT, "https://api.gdeltproject.org/api/v2/doc/doc?query=x")
     assert gdelt.url == "https://www.foxnews.com/entertainment/kutcher-sora"
     assert gdelt.published.isoformat() == "2024-06-07T14:27:00+00:00"
-    assert list(search_links(b"<html>not a feed", "https://x.example/")) == []
 
 
 def test_query_is_url_encoded():
@@ -86,44 +92,152 @@ def test_query_is_url_encoded():
     assert url == "https://news.google.com/rss/search?q=Ashton+Kutcher+Sora&hl=en-US"
 
 
-def test_sitemap_index_and_news_sitemap():
-    index = sitemap_links(b"""<?xml version="1.0"?>
-    <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-    <sitemap><loc>https://news.example/sitemap-news.xml.gz</loc></sitemap></sitemapindex>""")
-    assert index.sitemaps == ["https://news.example/sitemap-news.xml.gz"] and not index.articles
-    news = sitemap_links(
-        gzip.decompress(
-            gzip.compress(b"""<?xml version="1.0"?>
-    <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
-      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
-    <url><loc>https://news.example/2024/06/kutcher-sora</loc><news:news>
-      <news:publication><news:name>News</news:name><news:language>en</news:language>
-      </news:publication><news:publication_date>2024-06-07T14:27:00-04:00</news:publication_date>
-      <news:title>Kutcher and Sora</news:title></news:news></url>
-    <url><loc>https://news.example/2024/06/plain</loc><lastmod>2024-06-01</lastmod></url>
-    </urlset>""")
-        )
+def test_listing_text_reads_title_description_and_url_words():
+    link = Link(
+        "https://www.bbc.co.uk/news/entertainment-arts-68912345",
+        title="Kutcher defends Sora",
+        description="The actor said crews should learn the tools.",
     )
-    first, second = news.articles
-    assert (first.title, first.outlet) == ("Kutcher and Sora", "News")
-    assert first.published.isoformat() == "2024-06-07T14:27:00-04:00"
-    assert second.published.isoformat() == "2024-06-01T00:00:00+00:00"
-
-
-def test_sitemap_entities_are_not_expanded():
-    hostile = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/hostname">]>
-    <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&e;</loc></url></urlset>"""
-    assert [link.url for link in sitemap_links(hostile).articles if "etc" in link.url] == []
-
-
-def test_article_looking_links():
-    page = "https://news.example/entertainment"
-    assert looks_like_article("https://news.example/2024/06/07/kutcher-sora", page)
-    assert looks_like_article(
-        "https://news.example/entertainment/kutcher-defends-ai-video-tool", page
+    assert listing_text(link) == (
+        "Kutcher defends Sora The actor said crews should learn the tools. "
+        "news entertainment arts"
     )
-    assert looks_like_article("https://www.news.example/story/123456", page)
-    assert not looks_like_article("https://news.example/tag/ai", page)
-    assert not looks_like_article("https://news.example/about", page)
-    assert not looks_like_article("https://other.example/2024/06/07/kutcher-sora", page)
-    assert not looks_like_article("https://news.example/2024/06/photo-of-the-day.jpg", page)
+
+
+# --- feedparser's own test feeds: each file's `Expect:` line names the entry link ----------
+
+
+def _expected_link(path: Path) -> str:
+    header = path.read_text(encoding="utf-8", errors="replace")[:600]
+    return re.search(r"\['link'\] == '([^']+)'|\.link == '([^']+)'", header).group(1, 2)
+
+
+LINK_FEEDS = sorted(path for path in FEEDS.glob("*.xml") if "link" in path.name)
+
+
+@pytest.mark.parametrize("path", LINK_FEEDS, ids=lambda path: path.stem)
+def test_feedparser_test_feeds_give_their_entry_link(path):
+    expected = next(value for value in _expected_link(path) if value)
+    links = list(feed_links(path.read_bytes(), "https://feeds.example/feed.xml"))
+    assert links and links[0].url == expected
+
+
+def test_feedparser_ill_formed_feeds():
+    """Bozo but a feed (a cut-off document, an unfinished CDATA): nothing listed, no error;
+    a document with no feed in it at all: unreadable, with the parser's reason."""
+    for name in (
+        "illformed__aaa_illformed.xml",
+        "illformed__rss_incomplete_cdata.xml",
+        "illformed__chardet__koi8r.xml",  # items without links
+    ):
+        assert list(feed_links((FEEDS / name).read_bytes(), "https://f.example/")) == []
+    with pytest.raises(UnreadableSource, match="not an RSS or Atom feed"):
+        feed_links((FEEDS / "illformed__rss_empty_document.xml").read_bytes(), "https://f.ex/")
+
+
+# --- what a feed or search URL answers when it is not a feed -------------------------------
+
+NOT_FEEDS = {
+    "html page": b"<!DOCTYPE html><html><head><title>Moved</title></head><body>Gone</body></html>",
+    "gdelt text error": b"Timespan is too short.\n",
+    "gdelt phrase error": b"The specified phrase is too short.",
+    "empty": b"",
+    "xml error": b'<?xml version="1.0"?><error><code>429</code><message>Slow down</message></error>',
+}
+
+
+@pytest.mark.parametrize("body", NOT_FEEDS.values(), ids=NOT_FEEDS.keys())
+def test_an_answer_that_is_no_feed_is_unreadable_with_a_one_line_reason(body):
+    with pytest.raises(UnreadableSource) as raised:
+        list(search_links(body, "https://news.example/search?q=x"))
+    assert "\n" not in str(raised.value) and str(raised.value)
+
+
+def test_a_feed_with_no_entries_gives_nothing():
+    empty_rss = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+    empty_atom = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>'
+    assert list(feed_links(empty_rss, BASE)) == [] and list(feed_links(empty_atom, BASE)) == []
+
+
+# --- descriptions -------------------------------------------------------------------------
+
+GOOGLE_NEWS_ITEM = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Google News</title>
+<item><title>Ashton Kutcher defends Sora - Variety</title>
+<link>https://news.google.com/rss/articles/CBMiWkFVX3lxTE5fd2E?oc=5</link>
+<description>&lt;a href="https://news.google.com/rss/articles/CBMiWkFVX3lxTE5fd2E?oc=5" target="_blank"&gt;Ashton Kutcher defends Sora&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;Variety&lt;/font&gt;</description>
+<source url="https://variety.com">Variety</source></item></channel></rss>"""
+
+LONG_SUMMARY = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Bing</title>
+<item><title>Kutcher</title><link>https://deadline.com/2024/06/kutcher-sora/</link>
+<description><![CDATA[<p>Ashton Kutcher <b>doubled down</b> on &quot;Sora&quot;. """ + b"word " * 200 + b"""</p>]]></description>
+</item></channel></rss>"""
+
+
+def test_entry_summaries_become_plain_text_descriptions():
+    (google,) = feed_links(GOOGLE_NEWS_ITEM, "https://news.google.com/rss/search?q=x")
+    assert google.description == "Ashton Kutcher defends Sora Variety"
+    (bing,) = feed_links(LONG_SUMMARY, "https://www.bing.com/news/search?q=x&format=rss")
+    assert bing.description.startswith('Ashton Kutcher doubled down on "Sora". word word')
+    assert len(bing.description) <= MAX_DESCRIPTION and bing.description.endswith("word")
+    (rss,) = feed_links(RSS_091, BASE)
+    assert rss.description == ""
+
+
+# --- GDELT answers: repaired when a tolerant reader can, unreadable otherwise -------------
+
+GDELT_ARTICLE = (
+    '{"url": "https://www.foxnews.com/entertainment/kutcher-sora", "title": "%s",'
+    ' "seendate": "20240607T142700Z", "domain": "foxnews.com"}'
+)
+BROKEN_GDELT = {
+    "invalid escape": (GDELT_ARTICLE % "Kutcher\\'s Sora").encode(),
+    "invalid escapes": (GDELT_ARTICLE % "Kutcher\\'s \\Sora").encode(),
+    "raw tab": (GDELT_ARTICLE % "Kutcher's\tSora").encode(),
+    "raw newline": (GDELT_ARTICLE % "Kutcher's\nSora").encode(),
+    "byte-order mark": b"\xef\xbb\xbf" + (GDELT_ARTICLE % "Kutcher's Sora").encode(),
+}
+TRAILING = {"html comment": b"\n<!-- 0.1s -->", "second document": b"{}", "nul": b"\x00\x00"}
+
+
+@pytest.mark.parametrize("article", BROKEN_GDELT.values(), ids=BROKEN_GDELT.keys())
+def test_broken_gdelt_answers_are_repaired(article):
+    body = b'{"articles": [' + article.removeprefix(b"\xef\xbb\xbf") + b"]}"
+    if article.startswith(b"\xef\xbb\xbf"):
+        body = b"\xef\xbb\xbf" + body
+    (link,) = search_links(body, "https://api.gdeltproject.org/api/v2/doc/doc?query=x")
+    assert link.url == "https://www.foxnews.com/entertainment/kutcher-sora"
+    assert link.title.startswith("Kutcher") and link.title.endswith("Sora")
+    assert link.published.isoformat() == "2024-06-07T14:27:00+00:00"
+
+
+@pytest.mark.parametrize("garbage", TRAILING.values(), ids=TRAILING.keys())
+def test_gdelt_answers_with_trailing_garbage_are_read(garbage):
+    body = b'{"articles": [' + (GDELT_ARTICLE % "Kutcher").encode() + b"]}" + garbage
+    (link,) = search_links(body, "https://api.gdeltproject.org/api/v2/doc/doc?query=x")
+    assert link.title == "Kutcher"
+
+
+def test_gdelt_answers_with_no_articles_give_nothing():
+    """GDELT answers `{}` when nothing matched: read, and empty (the spider reports it)."""
+    for body in (b"{}", b'{"articles": []}', b"[]"):
+        assert list(search_links(body, "https://api.gdeltproject.org/api/v2/doc/doc")) == []
+
+
+def test_unrepairable_gdelt_answers_are_unreadable():
+    cut_off = b'{"articles": [{"url": "https://www.foxnews.com/entertainment/kut'
+    for body in (cut_off, b'{"articles": [}', b"{'articles': []}"):
+        with pytest.raises(UnreadableSource, match="not readable JSON"):
+            list(search_links(body, "https://api.gdeltproject.org/api/v2/doc/doc"))
+
+
+def test_the_public_names_of_the_source_readers():
+    """What the spider imports from crawler.sources (Link, UnreadableSource and SitemapEntries
+    live in crawler.links / crawler.sitemaps and are re-exported)."""
+    import crawler.sources
+
+    for name in crawler.sources.__all__:
+        assert getattr(crawler.sources, name) is not None
+    assert issubclass(crawler.sources.UnreadableSource, ValueError)
+    assert [f for f in crawler.sources.Link.__dataclass_fields__] == [
+        "url", "title", "published", "outlet", "description"
+    ]
