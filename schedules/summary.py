@@ -25,6 +25,9 @@ COLUMNS = (
     ("failed", "failed"),
     ("unfinished", "unfinished"),
 )
+# Shown even when zero: what the issue of record names (listed, window, cap, fetched, stored,
+# failed); the others only when some source has one.
+ALWAYS = {"listed", "outside_window", "capped", "fetched", "stored", "failed"}
 LEGEND = (
     "listed + carried (kept from an earlier run) = outside (the story window) + repeated "
     "+ known (not due) + capped (waits for the next run) + fetched; fetched = stored + "
@@ -33,15 +36,21 @@ LEGEND = (
 
 
 def source_table(tallies: Mapping[str, Mapping[str, int]], indent: str = "  ") -> list[str]:
-    """One line per source, with a heading; no lines when there are no sources."""
+    """One line per source, with a heading; no lines when there are no sources. Columns that
+    are zero for every source are left out, except those in ALWAYS."""
     if not tallies:
         return []
     names = [_short(name) for name in tallies]
+    columns = [
+        (heading, key)
+        for heading, key in COLUMNS
+        if key in ALWAYS or any(tally.get(key, 0) for tally in tallies.values())
+    ]
     width = max(len("source"), *(len(name) for name in names))
-    head = indent + "source".ljust(width) + "".join(f" {h:>{len(h)}}" for h, _ in COLUMNS)
+    head = indent + "source".ljust(width) + "".join(f" {h:>{len(h)}}" for h, _ in columns)
     lines = [head]
     for name, tally in zip(names, tallies.values(), strict=True):
-        cells = "".join(f" {tally.get(key, 0):>{len(h)}}" for h, key in COLUMNS)
+        cells = "".join(f" {tally.get(key, 0):>{len(h)}}" for h, key in columns)
         lines.append(indent + name.ljust(width) + cells)
     old = {n: t.get("old_sitemaps", 0) for n, t in zip(names, tallies.values(), strict=True)}
     for name, skipped in old.items():

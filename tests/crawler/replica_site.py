@@ -44,7 +44,7 @@ download_timeout = 10
 OG_ARTICLE = '<meta property="og:type" content="article">'
 JSON_LD_ARTICLE = (
     '<script type="application/ld+json">{"@context": "https://schema.org", '
-    '"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "headline": "x"}]}</script>'
+    '"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "inLanguage": "en"}]}</script>'
 )
 
 
