@@ -1,0 +1,121 @@
+"""The story's words and phrases, its quotes, and the search queries derived from them."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from crawler.names import Name
+from crawler.vocabulary import Language, tokens
+from storage.dedupe import normalise_text
+
+__all__ = ["bigrams", "derive_queries", "key_terms", "query_anchor", "shared_quotes"]
+
+MAX_WORDS = 50
+MAX_PHRASES = 20
+_QUOTE = re.compile(r"[“\"«]([^“”\"«»]{20,600})[”\"»]")
+
+
+def bigrams(words: Sequence[str]) -> set[str]:
+    """Adjacent word pairs: 'bubonic plague', 'establishing shot'."""
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+
+
+def key_terms(texts: Sequence[str], lang: Language, exclude: set[str]) -> dict[str, float]:
+    """Story words and phrases -> weight = share of seeds using it x min(1, ln(1+uses)/ln 4)
+    x rarity (phrases: mean rarity of their words + 1). Phrases need 2+ uses; with 3+ seeds a
+    word needs 2+ seeds. Words in `exclude` (the names' words) are left to the names."""
+    words: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    seeds: Counter[str] = Counter()
+    for text in texts:
+        content = [w if lang.is_content(w) and w not in exclude else "" for w in tokens(text)]
+        pairs = [p for p in bigrams(content) if not p.startswith(" ") and not p.endswith(" ")]
+        words.update(w for w in content if w)
+        phrases.update(f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b)
+        seeds.update({w for w in content if w} | set(pairs))
+    minimum = 2 if len(texts) >= 3 else 1
+
+    def weight(term: str, uses: int, rarity: float) -> float:
+        return seeds[term] / len(texts) * min(1.0, math.log1p(uses) / math.log(4)) * rarity
+
+    single = {w: weight(w, n, lang.rarity(w)) for w, n in words.items() if seeds[w] >= minimum}
+    double = {
+        p: weight(p, n, sum(lang.rarity(w) for w in p.split()) / 2 + 1)
+        for p, n in phrases.items()
+        if n >= 2
+    }
+    return _top(single, MAX_WORDS) | _top(double, MAX_PHRASES)
+
+
+def _top(weights: dict[str, float], count: int) -> dict[str, float]:
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:count]
+    return {term: round(weight, 4) for term, weight in ranked if weight > 0}
+
+
+def derive_queries(names: Sequence[Name], topic: dict[str, float], seeds: int) -> tuple[str, ...]:
+    """'<anchor> <event>', and '<anchor> <second name>' when the seeds name both about as
+    often. The event is the heaviest phrase, or word when no phrase weighs 60% of it."""
+    usable = [name for name in names if name.uses >= 2]
+    if not usable:
+        return tuple(_event(topic)[:1])
+    anchor = usable[0]
+    queries = [f"{anchor.display} {event}" for event in _event(topic)[:1]]
+    partner = next(
+        (n for n in usable[1:] if n.seeds == anchor.seeds and not n.is_place
+         and n.key not in tokens(anchor.display) and n.uses * 2 >= anchor.uses),
+        None,
+    )  # fmt: skip
+    if partner is not None:
+        queries.insert(0, f"{anchor.display} {partner.display}")
+    return tuple(queries) or (anchor.display,)
+
+
+def _event(topic: dict[str, float]) -> list[str]:
+    words = [t for t in topic if " " not in t]
+    phrases = [t for t in topic if " " in t]
+    if phrases and (not words or topic[phrases[0]] >= 0.6 * topic[words[0]]):
+        return [phrases[0]]
+    return words[:1]
+
+
+def query_anchor(
+    queries: Sequence[str], names: Sequence[Name], lang: Language
+) -> tuple[dict[str, str], dict[str, float]]:
+    """From configured queries: the anchor (the first seed name the first query contains, else
+    its first rare capitalised word) and the other query words, as evidence."""
+    first = queries[0]
+    known = [n for n in names if n.display.lower() in first.lower() or n.key in tokens(first)]
+    known.sort(key=lambda n: first.lower().find(n.key))
+    if known:
+        anchor = known[0].display
+    else:
+        capitalised = [w for w in first.split() if w[:1].isupper() and lang.rarity(w.lower()) >= 2.5]
+        anchor = capitalised[0] if capitalised else first.split()[0]
+    anchor_words = [w for w in tokens(anchor) if lang.rarity(w) >= 2.5 or w == tokens(anchor)[-1]]
+    anchors = {word: anchor for word in anchor_words}
+    extra = {w: 0.0 for q in queries for w in tokens(q) if lang.is_content(w) and w not in anchors}
+    return anchors, extra
+
+
+def shared_quotes(texts: Sequence[str], size: int) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Quoted passages whose wording recurs in more than one seed (any, with one seed)."""
+    per_text = [[normalise_text(q) for q in _QUOTE.findall(text)] for text in texts]
+    seen_in: Counter[str] = Counter()
+    for quotes in per_text:
+        seen_in.update({s for quote in quotes for s in _shingles(quote, size)})
+    minimum = 2 if len(texts) >= 2 else 1
+    shared = frozenset(s for s, count in seen_in.items() if count >= minimum)
+    distinct: dict[str, None] = {}
+    for quotes in per_text:
+        for quote in quotes:
+            if _shingles(quote, size) & shared:
+                distinct.setdefault(quote, None)
+    return tuple(distinct)[:20], shared
+
+
+def _shingles(normal: str, size: int) -> set[str]:
+    words = normal.split()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
