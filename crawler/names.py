@@ -69,7 +69,8 @@ def find_names(texts: Sequence[str], lang: Language) -> list[Name]:
 
 def _name(key: str, forms: Counter[str], seeds: int, uses: int, places: int, total: int,
           lang: Language) -> Name:  # fmt: skip
-    display = max(forms, key=lambda form: (forms[form] * min(len(form.split()), 2), form))
+    # The full form ("Ashton Kutcher") when used at least a quarter as often as the short one.
+    display = max(forms, key=lambda form: (forms[form] * 4 ** min(len(form.split()) - 1, 1), form))
     words = len(display.split())
     full_name = 1.3 if 2 <= words <= 3 else 1.0  # a person's or place's full name: who, where
     weight = seeds / total * uses * min(lang.rarity(key), MAX_RANK_RARITY) * full_name

@@ -141,7 +141,7 @@ def build_profile(texts: Sequence[str], queries: Sequence[str] = ()) -> StoryPro
         anchors, extra = query_anchor(chosen, names, lang)
     else:
         anchors, extra = _derived_anchor(names, lang), {}
-        chosen = derive_queries(names, topic, len(texts))
+        chosen = derive_queries(names, topic, texts, lang)
     terms = _what_terms(names, topic, anchors, extra, len(texts), lang)
     quotes, shingles = shared_quotes(texts, QUOTE_SHINGLE)
     return StoryProfile(lang.code, tuple(names), terms, quotes, chosen, anchors, shingles)

@@ -55,30 +55,48 @@ def _top(weights: dict[str, float], count: int) -> dict[str, float]:
     return {term: round(weight, 4) for term, weight in ranked if weight > 0}
 
 
-def derive_queries(names: Sequence[Name], topic: dict[str, float], seeds: int) -> tuple[str, ...]:
-    """'<anchor> <event>', and '<anchor> <second name>' when the seeds name both about as
-    often. The event is the heaviest phrase, or word when no phrase weighs 60% of it."""
+def derive_queries(
+    names: Sequence[Name], topic: dict[str, float], texts: Sequence[str], lang: Language
+) -> tuple[str, ...]:
+    """'<anchor> <event>', then '<anchor> <partner>' when the seeds name another actor or
+    object (not a place) in as many seeds and a third as often ("Ashton Kutcher Sora").
+    A name used once never makes a query."""
     usable = [name for name in names if name.uses >= 2]
+    event = _event(topic, texts, lang)
     if not usable:
-        return tuple(_event(topic)[:1])
+        return tuple(event)
     anchor = usable[0]
-    queries = [f"{anchor.display} {event}" for event in _event(topic)[:1]]
+    queries = [f"{anchor.display} {what}" for what in event]
     partner = next(
         (n for n in usable[1:] if n.seeds == anchor.seeds and not n.is_place
-         and n.key not in tokens(anchor.display) and n.uses * 2 >= anchor.uses),
+         and lang.rarity(n.key) >= 2.5 and n.key not in tokens(anchor.display)
+         and n.uses * 3 >= anchor.uses),
         None,
     )  # fmt: skip
     if partner is not None:
-        queries.insert(0, f"{anchor.display} {partner.display}")
+        queries.append(f"{anchor.display} {partner.display}")
     return tuple(queries) or (anchor.display,)
 
 
-def _event(topic: dict[str, float]) -> list[str]:
-    words = [t for t in topic if " " not in t]
-    phrases = [t for t in topic if " " in t]
-    if phrases and (not words or topic[phrases[0]] >= 0.6 * topic[words[0]]):
-        return [phrases[0]]
-    return words[:1]
+def _event(topic: dict[str, float], texts: Sequence[str], lang: Language) -> list[str]:
+    """The story's event: the word or phrase the seeds share and repeat most, rarity capped at
+    3 so a repeated common noun ("plague", "strike") beats a rare word used once; a phrase
+    counts one and a half times ("bubonic plague" over "plague")."""
+    words = [tokens(text) for text in texts]
+    uses = Counter(w for ws in words for w in ws) + Counter(p for ws in words for p in _pairs(ws))
+    seeds = Counter(t for ws in words for t in set(ws) | bigrams(ws))
+
+    def centrality(term: str) -> float:
+        phrase = 1.5 if " " in term else 1.0
+        rarity = sum(lang.rarity(w) for w in term.split()) / len(term.split())
+        return seeds[term] * uses[term] * min(rarity, 3.0) * phrase
+
+    ranked = sorted(topic, key=lambda term: (-centrality(term), term))
+    return ranked[:1]
+
+
+def _pairs(words: Sequence[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def query_anchor(

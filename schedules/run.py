@@ -23,6 +23,8 @@ STAT_COUNTS = {
     "duplicate": "storywatch/duplicate",
     "truncated": "storywatch/truncated",
     "irrelevant": "storywatch/irrelevant",
+    "rescored": "storywatch/rescored",  # rejected pages scored again by a changed profile
+    "recovered": "storywatch/recovered",  # ... and now coverage
     "not_modified": "storywatch/not_modified",
     "known_skipped": "storywatch/known_skipped",
     "failed": "storywatch/failed",

@@ -45,7 +45,7 @@ def test_per_story_figures_with_two_seeds(key):
 @pytest.mark.parametrize("seeds", [1, 2])
 def test_plague_story_names_place_and_event(seeds):
     profile = build_profile(STORIES["plague"].seeds[:seeds])
-    assert profile.queries[0] == "Inner Mongolia pneumonic plague"
+    assert profile.queries[0] in {"Inner Mongolia plague", "Inner Mongolia pneumonic plague"}
     assert profile.anchor == "Inner Mongolia"
     assert not any("Jifeng" in query or "Yersinia" in query for query in profile.queries)
     assert "Yersinia" not in PLAGUE_WITHOUT_YERSINIA
