@@ -64,7 +64,16 @@ def find_names(texts: Sequence[str], lang: Language) -> list[Name]:
     ledes = Counter(key for text in texts for key in set(tokens(text)[:LEDE_WORDS]) & set(forms))
     names = [_name(key, forms[key], seeds[key], uses[key] + 2 * ledes[key], places[key],
                    len(texts), lang) for key in forms]  # fmt: skip
-    return sorted(names, key=lambda name: (-name.weight, name.key))
+    return _merged(sorted(names, key=lambda name: (-name.weight, name.key)))
+
+
+def _merged(names: list[Name]) -> list[Name]:
+    """Drop a name that is a word of a heavier one ("Ashton" beside "Ashton Kutcher")."""
+    kept: list[Name] = []
+    for name in names:
+        if not any(name.key in tokens(heavier.display) for heavier in kept):
+            kept.append(name)
+    return kept
 
 
 def _name(key: str, forms: Counter[str], seeds: int, uses: int, places: int, total: int,
@@ -79,7 +88,7 @@ def _name(key: str, forms: Counter[str], seeds: int, uses: int, places: int, tot
 
 def _key(run: str, lang: Language) -> str | None:
     """The rarest word of a run, if rare enough to identify a name."""
-    words = [word for word in tokens(run) if word not in lang.stopwords and len(word) > 1]
+    words = [word for word in tokens(run) if word not in lang.stopwords and len(word) > 2]
     if not words:
         return None
     key = max(words, key=lambda word: (lang.rarity(word), word))
