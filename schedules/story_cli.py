@@ -34,7 +34,7 @@ def add_story_commands(commands, common: argparse.ArgumentParser) -> None:
         "rejected", parents=[common], help="pages left out as not coverage, with scores"
     )
     rejected.add_argument("--limit", type=int, default=50, help="how many to list (default 50)")
-    init = commands.add_parser("init", help="start a new story folder from seed articles")
+    init = commands.add_parser("init", parents=[common], help="start a new story folder from seed articles")
     init.add_argument("name", metavar="NAME", help="folder to create (its name names the story)")
     init.add_argument(
         "--seed", action="append", required=True, metavar="URL|FILE", help="a seed article"
@@ -73,8 +73,11 @@ def describe(profile: StoryProfile, config: Config) -> str:
 def _score_one(ref: str, profile: StoryProfile, config: Config) -> int:
     try:
         article = _read_page(ref, config)
-    except (FetchError, SeedError, ExtractionError) as exc:
+    except (FetchError, SeedError) as exc:
         print(f"storywatch: {exc}", file=sys.stderr)
+        return 1
+    except ExtractionError as exc:
+        print(f"storywatch: {ref}: {exc}", file=sys.stderr)
         return 1
     evidence = profile.explain(f"{article.title}\n{article.text}")
     verdict = "coverage" if evidence.score >= config.story.min_relevance else "not coverage"
