@@ -11,7 +11,9 @@ from crawler.names import Name
 from crawler.vocabulary import Language, tokens
 from storage.dedupe import normalise_text
 
-__all__ = ["bigrams", "derive_queries", "key_terms", "query_anchor", "shared_quotes"]
+__all__ = [
+    "bigrams", "derive_queries", "event_terms", "key_terms", "query_anchor", "shared_quotes",
+]  # fmt: skip
 
 MAX_WORDS = 50
 MAX_PHRASES = 20
@@ -23,31 +25,46 @@ def bigrams(words: Sequence[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
-def key_terms(texts: Sequence[str], lang: Language, exclude: set[str]) -> dict[str, float]:
-    """Story words and phrases -> weight = share of seeds using it x min(1, ln(1+uses)/ln 4)
-    x rarity (phrases: mean rarity of their words + 1). Phrases need 2+ uses; with 3+ seeds a
+def key_terms(
+    texts: Sequence[str], lang: Language, exclude: set[str]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Story words and phrases, by stem -> weight = share of seeds using it x
+    min(1, ln(1+uses)/ln 4) x rarity of its commonest form (phrases: mean rarity of their words
+    + 1); and each stem's commonest form, for people. Phrases need 2+ uses; with 3+ seeds a
     word needs 2+ seeds. Words in `exclude` (the names' words) are left to the names."""
     words: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     seeds: Counter[str] = Counter()
+    forms: Counter[tuple[str, str]] = Counter()
     for text in texts:
-        content = [w if lang.is_content(w) and w not in exclude else "" for w in tokens(text)]
-        pairs = [p for p in bigrams(content) if not p.startswith(" ") and not p.endswith(" ")]
+        raw = [w if lang.is_content(w) and w not in exclude else "" for w in tokens(text)]
+        content = [lang.stem(w) if w else "" for w in raw]
+        forms.update((stem, w) for stem, w in zip(content, raw, strict=True) if w)
+        pairs = [f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b]
         words.update(w for w in content if w)
-        phrases.update(f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b)
+        phrases.update(pairs)
         seeds.update({w for w in content if w} | set(pairs))
+    surface = _commonest(forms)
     minimum = 2 if len(texts) >= 3 else 1
 
-    def weight(term: str, uses: int, rarity: float) -> float:
+    def weight(term: str, uses: int) -> float:
+        rarity = sum(lang.rarity(surface[w]) for w in term.split()) / len(term.split())
+        rarity += 1 if " " in term else 0
         return seeds[term] / len(texts) * min(1.0, math.log1p(uses) / math.log(4)) * rarity
 
-    single = {w: weight(w, n, lang.rarity(w)) for w, n in words.items() if seeds[w] >= minimum}
-    double = {
-        p: weight(p, n, sum(lang.rarity(w) for w in p.split()) / 2 + 1)
-        for p, n in phrases.items()
-        if n >= 2
-    }
-    return _top(single, MAX_WORDS) | _top(double, MAX_PHRASES)
+    single = {w: weight(w, n) for w, n in words.items() if seeds[w] >= minimum}
+    double = {p: weight(p, n) for p, n in phrases.items() if n >= 2}
+    terms = _top(single, MAX_WORDS) | _top(double, MAX_PHRASES)
+    shown = {t: " ".join(surface[w] for w in t.split()) for t in terms}
+    return terms, shown
+
+
+def _commonest(forms: Counter[tuple[str, str]]) -> dict[str, str]:
+    best: dict[str, tuple[int, str]] = {}
+    for (stem, form), count in forms.items():
+        if (count, form) > best.get(stem, (0, "")):
+            best[stem] = (count, form)
+    return {stem: form for stem, (_, form) in best.items()}
 
 
 def _top(weights: dict[str, float], count: int) -> dict[str, float]:
@@ -56,13 +73,17 @@ def _top(weights: dict[str, float], count: int) -> dict[str, float]:
 
 
 def derive_queries(
-    names: Sequence[Name], topic: dict[str, float], texts: Sequence[str], lang: Language
+    names: Sequence[Name],
+    topic: dict[str, float],
+    shown: dict[str, str],
+    texts: Sequence[str],
+    lang: Language,
 ) -> tuple[str, ...]:
     """'<anchor> <event>', then '<anchor> <partner>' when the seeds name another actor or
     object (not a place) in as many seeds and a third as often ("Ashton Kutcher Sora").
     A name used once never makes a query."""
     usable = [name for name in names if name.uses >= 2]
-    event = _event(topic, texts, lang)
+    event = [shown[term] for term in event_terms(topic, texts, lang)[:1]]
     if not usable:
         return tuple(event)
     anchor = usable[0]
@@ -78,21 +99,20 @@ def derive_queries(
     return tuple(queries) or (anchor.display,)
 
 
-def _event(topic: dict[str, float], texts: Sequence[str], lang: Language) -> list[str]:
-    """The story's event: the word or phrase the seeds share and repeat most, rarity capped at
-    3 so a repeated common noun ("plague", "strike") beats a rare word used once; a phrase
-    counts one and a half times ("bubonic plague" over "plague")."""
-    words = [tokens(text) for text in texts]
+def event_terms(topic: dict[str, float], texts: Sequence[str], lang: Language) -> list[str]:
+    """The story's words and phrases (stems), most central first: the ones the seeds share and
+    repeat most, rarity capped at 3 so a repeated common noun ("plague", "strike") beats a rare
+    word used once; a phrase counts one and a half times ("bubonic plague" over "plague")."""
+    words = [[lang.stem(w) for w in tokens(text)] for text in texts]
     uses = Counter(w for ws in words for w in ws) + Counter(p for ws in words for p in _pairs(ws))
     seeds = Counter(t for ws in words for t in set(ws) | bigrams(ws))
 
     def centrality(term: str) -> float:
         phrase = 1.5 if " " in term else 1.0
-        rarity = sum(lang.rarity(w) for w in term.split()) / len(term.split())
+        rarity = topic[term] / max(seeds[term] / len(texts), 1e-9)  # undo the share
         return seeds[term] * uses[term] * min(rarity, 3.0) * phrase
 
-    ranked = sorted(topic, key=lambda term: (-centrality(term), term))
-    return ranked[:1]
+    return sorted(topic, key=lambda term: (-centrality(term), term))
 
 
 def _pairs(words: Sequence[str]) -> list[str]:
@@ -114,7 +134,9 @@ def query_anchor(
         anchor = capitalised[0] if capitalised else first.split()[0]
     anchor_words = [w for w in tokens(anchor) if lang.rarity(w) >= 2.5 or w == tokens(anchor)[-1]]
     anchors = {word: anchor for word in anchor_words}
-    extra = {w: 0.0 for q in queries for w in tokens(q) if lang.is_content(w) and w not in anchors}
+    extra = {
+        lang.stem(w): 0.0 for q in queries for w in tokens(q) if lang.is_content(w) and w not in anchors
+    }
     return anchors, extra
 
 

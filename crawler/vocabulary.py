@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import snowballstemmer
 from justext import get_stoplist, get_stoplists
 from wordfreq import available_languages, zipf_frequency
 
@@ -37,12 +38,25 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+_STEMMERS = {
+    "ca": "catalan", "cs": "czech", "da": "danish", "de": "german", "en": "english",
+    "es": "spanish", "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian",
+    "it": "italian", "lt": "lithuanian", "nb": "norwegian", "nl": "dutch", "pl": "polish",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Language:
-    """One language's stop words and word frequencies; `code` is wordfreq's ("en", "es")."""
+    """One language's stop words, word frequencies and stemmer; `code` is wordfreq's ("en")."""
 
     code: str
     stopwords: frozenset[str]
+    stemmer: str | None = None  # a Snowball algorithm name; None: words are their own stems
+
+    def stem(self, word: str) -> str:
+        """The Snowball stem: "striking" -> "strike", "inundaciones" -> "inund"."""
+        return _stem(word, self.stemmer) if self.stemmer else word
 
     def rarity(self, word: str) -> float:
         """How unusual a word or phrase is: 6.5 - its Zipf frequency (0 for 'the', ~4 for a
@@ -52,6 +66,16 @@ class Language:
     def is_content(self, token: str) -> bool:
         """A token that can carry meaning: 3+ letters, not a stop word."""
         return len(token) > 2 and token not in self.stopwords
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, algorithm: str) -> str:
+    return _stemmer(algorithm).stemWord(word)
+
+
+@lru_cache(maxsize=64)
+def _stemmer(algorithm: str):
+    return snowballstemmer.stemmer(algorithm)
 
 
 @lru_cache(maxsize=100_000)
@@ -66,7 +90,7 @@ def language(code: str) -> Language:
     if code == "en":
         stop |= _NEWS_WORDS
     frequency_code = code if code in available_languages() else "en"
-    return Language(frequency_code, stop)
+    return Language(frequency_code, stop, _STEMMERS.get(code))
 
 
 def detect_language(texts: Sequence[str]) -> Language:

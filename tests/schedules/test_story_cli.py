@@ -31,7 +31,7 @@ def test_score_a_file_says_why(project, tmp_path):
     page.write_text(NO_SORA, encoding="utf-8")
     shown = storywatch(project, "story", "--score", str(page), check=True).stdout
     assert "(coverage at 0.5)" in shown
-    assert "why: names Ashton Kutcher" in shown and "openai" in shown
+    assert "why: names Ashton Kutcher" in shown and "OpenAI" in shown
 
 
 def test_score_a_url_and_an_off_story_page(project):
