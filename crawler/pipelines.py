@@ -102,8 +102,9 @@ class RelevancePipeline:
     def _rescore(self) -> None:
         with Store(self.database_url) as store:
             done = rescore_rejected(store, self.profile, self.min_relevance, announce=self.announce)
-        for key in ("rescored", "recovered"):
-            self.stats.inc_value(f"storywatch/{key}", done.counts[key])
+        for key in ("rescored", "recovered", "forgotten"):
+            if done.counts[key]:
+                self.stats.inc_value(f"storywatch/{key}", done.counts[key])
         for outcome in ("new", "updated", "unchanged", "duplicate"):
             if done.counts[outcome]:
                 self.stats.inc_value(f"storywatch/{outcome}", done.counts[outcome])

@@ -3,7 +3,8 @@
 Run once at the start of a crawl (RelevancePipeline.open_spider): every kept page scored by
 another profile version, or now at or above min_relevance, is scored again without fetching.
 A page now relevant is saved as a new article, so it is announced like any new article; the
-rest keep their new score. The counts say how many were re-scored and how many recovered.
+rest keep their new score. Irrelevant pages recorded before their text was kept are forgotten,
+so the crawl reads them afresh instead of asking them conditionally. The counts say how many.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.profile import StoryProfile
-from storage.rejections import Rejected, forget_rejection, rescored, stale_rejections
+from storage.rejections import (
+    Rejected,
+    forget_rejection,
+    forget_textless,
+    rescored,
+    stale_rejections,
+)
 from storage.store import Outcome, Snapshot, Store
 
 __all__ = ["Rescore", "rescore_rejected"]
@@ -20,7 +27,8 @@ __all__ = ["Rescore", "rescore_rejected"]
 
 @dataclass
 class Rescore:
-    """What re-scoring did: `counts` has 'rescored', 'recovered' and each save outcome."""
+    """What re-scoring did: `counts` has 'rescored', 'recovered', each save outcome, and
+    'forgotten' (irrelevant pages stored without text, to be read afresh)."""
 
     counts: Counter[str] = field(default_factory=Counter)
     new_ids: list[int] = field(default_factory=list)
@@ -31,7 +39,8 @@ def rescore_rejected(
 ) -> Rescore:
     """Score stale rejected pages again with `profile`; save the ones now relevant."""
     result = Rescore()
-    with store.sessions() as session:
+    with store.sessions.begin() as session:
+        result.counts["forgotten"] = forget_textless(session)
         stale = stale_rejections(session, profile.version, min_relevance)
     for page in stale:
         score = profile.relevance(f"{page.title}\n{page.text}")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from storage.lookups import page_fetch
 from storage.models import PageFetch
 
-__all__ = ["Rejected", "RejectedText", "forget_rejection", "keep_text", "list_rejected",
-           "rescored", "stale_rejections"]  # fmt: skip
+__all__ = ["Rejected", "RejectedText", "forget_rejection", "forget_textless", "keep_text",
+           "list_rejected", "rescored", "stale_rejections"]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,15 @@ def rescored(session: Session, url: str, relevance: float, version: str) -> None
     page = page_fetch(session, url)
     if page is not None:
         page.relevance, page.profile_version = relevance, version
+
+
+def forget_textless(session: Session) -> int:
+    """Forget irrelevant pages recorded without their text (before migration 0006): they cannot
+    be re-scored, so the next crawl that meets them reads them afresh. Returns how many."""
+    done = session.execute(
+        delete(PageFetch).where(PageFetch.outcome == "irrelevant", PageFetch.text.is_(None))
+    )
+    return done.rowcount or 0
 
 
 def forget_rejection(session: Session, url: str) -> None:

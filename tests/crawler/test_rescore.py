@@ -140,7 +140,18 @@ def test_lowered_min_relevance_recovers_pages_scored_above_it(store):
 
 def test_not_article_pages_keep_no_text(store):
     store.record_page("https://news.example/pdf", "not_article", None, None)
+    store.record_page("https://news.example/pdf", "not_article", None, None)  # seen again
     with store.sessions() as session:
         page = session.scalars(select(PageFetch)).one()
     assert page.text is None and page.relevance is None
     assert rescore_rejected(store, build_profile(PLAGUE.seeds[:1]), 0.0).counts["rescored"] == 0
+
+
+def test_irrelevant_pages_recorded_without_text_are_read_afresh(store):
+    """Rows from before migration 0006 have no text: forgotten, so no 304 hides them again."""
+    store.record_page("https://news.example/old-irrelevant", "irrelevant", '"e1"', None)
+    store.record_page("https://news.example/report.pdf", "not_article", '"e2"', None)
+    done = rescore_rejected(store, build_profile(PLAGUE.seeds[:1]), 0.5)
+    assert done.counts["forgotten"] == 1
+    assert store.known("https://news.example/old-irrelevant") is None
+    assert store.known("https://news.example/report.pdf") is not None
