@@ -67,6 +67,8 @@ class Evidence:
         """One line for people: 'anchor Kutcher; 7 story words (openai, crew, ...)'."""
         if self.anchor is None:
             return "does not name the story's anchor"
+        if not self.anchor:
+            return f"{len(self.found)} story words ({', '.join(self.found[:8])})"
         shown = ", ".join(self.found[:8]) + (", ..." if len(self.found) > 8 else "")
         quote = f"; quotes {self.quote_share:.0%} of a seed quote" if self.quote_share else ""
         return f"names {self.anchor}; {len(self.found)} story words ({shown}){quote}"
@@ -112,7 +114,9 @@ class StoryProfile:
         return self.explain(text, scale=LISTING_SCALE).score
 
     def explain(self, text: str, scale: float = EVIDENCE_SCALE) -> Evidence:
+        """The score and its reasons; `scale` is E at which "what" reaches 1 - 1/e."""
         words = tokens(text)
+        words += [part for word in words if "-" in word for part in word.split("-") if part]
         stems = [self.lang.stem(word) for word in words]
         present = set(words) | set(stems) | bigrams(stems)
         anchor = next((name for key, name in self.anchors.items() if key in present), None)

@@ -118,3 +118,11 @@ def test_version_changes_with_queries_only_when_they_change():
 def test_empty_seed_list_is_refused():
     with pytest.raises(ValueError):
         build_profile([])
+
+
+def test_listing_with_url_words_ranks_by_the_story():
+    profile = build_profile(STORIES["boeing_strike"].seeds[:2])
+    on = "Boeing machinists reject offer | boeing-machinists-strike-vote-pension"
+    off = "Boeing wins fighter jet contract | boeing-fighter-jet-air-force-contract"
+    assert profile.listing_score(on) > profile.listing_score(off)
+    assert profile.listing_score("Strike at the ports | dockworkers-strike-ports") == 0.0
