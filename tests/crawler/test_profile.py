@@ -126,3 +126,28 @@ def test_listing_with_url_words_ranks_by_the_story():
     off = "Boeing wins fighter jet contract | boeing-fighter-jet-air-force-contract"
     assert profile.listing_score(on) > profile.listing_score(off)
     assert profile.listing_score("Strike at the ports | dockworkers-strike-ports") == 0.0
+
+
+GERMAN_SEEDS = (
+    "Der Streik bei der Deutschen Bahn hat am Mittwoch den Fernverkehr in ganz Deutschland "
+    "weitgehend lahmgelegt. Die Lokführergewerkschaft GDL hatte ihre Mitglieder zu einem Streik "
+    "von 48 Stunden aufgerufen. GDL-Chef Claus Weselsky sagte, die Bahn habe kein "
+    "verhandlungsfähiges Angebot vorgelegt. Die Gewerkschaft fordert eine Senkung der "
+    "Arbeitszeit auf 35 Stunden bei vollem Lohnausgleich.",
+    "Claus Weselsky hat den nächsten Streik der GDL angekündigt. Nach dem Scheitern der "
+    "Verhandlungen mit der Deutschen Bahn sollen die Lokführer erneut die Arbeit niederlegen. "
+    "Die Bahn zog vor Gericht, um den Streik zu stoppen; das Arbeitsgericht in Frankfurt wies "
+    "den Antrag ab. Im Kern steht die Forderung der GDL nach der 35-Stunden-Woche.",
+)
+
+
+def test_german_story_where_every_noun_is_capitalised():
+    """Nouns are not names in German: 'Streik' is the event, not an actor."""
+    profile = build_profile(GERMAN_SEEDS)
+    assert profile.language == "de"
+    assert "Weselsky" in profile.anchor
+    assert profile.queries[0].lower().endswith("streik")
+    assert "Streik" not in profile.entities
+    on = "GDL-Streik: Weselsky kündigt neuen Ausstand bei der Bahn an, die Lokführer fordern"
+    assert profile.relevance(on + " weiter die 35-Stunden-Woche.") >= 0.5
+    assert profile.relevance("Claus Weselsky feiert Geburtstag mit Freunden in Dresden.") < 0.5
