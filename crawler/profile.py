@@ -145,7 +145,8 @@ def build_profile(texts: Sequence[str], queries: Sequence[str] = ()) -> StoryPro
     lang = detect_language(texts)
     names = [name for name in find_names(texts, lang) if name.uses >= 2 or len(texts) == 1]
     names = names[:MAX_NAMES]
-    topic, shown = key_terms(texts, lang, exclude=name_words(texts, lang))
+    in_names = name_words(texts, lang) | {w for name in names for w in tokens(name.display)}
+    topic, shown = key_terms(texts, lang, exclude=in_names)
     chosen = tuple(q.strip() for q in queries if q.strip())
     if chosen:
         anchors, extra = query_anchor(chosen, names, lang)
