@@ -167,6 +167,11 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
         f"{counts['irrelevant']} irrelevant, {counts['not_modified'] + counts['known_skipped']} "
         f"known and unchanged, {counts['failed']} failed"
     )
+    if counts.get("rescored"):
+        print(
+            f"left out before: {counts['rescored']} re-scored by the changed profile, "
+            f"{counts['recovered']} now coverage"
+        )
     if config is not None:
         print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
 

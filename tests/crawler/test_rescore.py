@@ -90,6 +90,7 @@ def test_query_fix_recovers_a_missed_page_on_the_next_run(plague_site):
     asked = [seen for seen in pulse.requests[asked_before:] if seen.path == "/2019/11/missed"]
     assert asked and all(seen.status == 304 for seen in asked)  # recovered without a refetch
     assert "1 new" in second.stdout
+    assert "left out before: 2 re-scored by the changed profile, 1 now coverage" in second.stdout
     database = f"sqlite:///{project / 'data' / 'storywatch.db'}"
     with Store(database) as store, store.sessions() as session:
         kinds = [alert.kind for alert in session.scalars(select(Alert))]
