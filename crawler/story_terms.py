@@ -17,6 +17,7 @@ __all__ = [
 
 MAX_WORDS = 50
 MAX_PHRASES = 20
+FULL_USES = math.log(4)  # a word used 3 times in the seeds counts fully
 _QUOTE = re.compile(r"[“\"«]([^“”\"«»]{20,600})[”\"»]")
 
 
@@ -50,7 +51,7 @@ def key_terms(
     def weight(term: str, uses: int) -> float:
         rarity = sum(lang.rarity(surface[w]) for w in term.split()) / len(term.split())
         rarity += 1 if " " in term else 0
-        return seeds[term] / len(texts) * min(1.0, math.log1p(uses) / math.log(4)) * rarity
+        return seeds[term] / len(texts) * min(1.0, math.log1p(uses) / FULL_USES) * rarity
 
     single = {w: weight(w, n) for w, n in words.items() if seeds[w] >= minimum}
     double = {p: weight(p, n) for p, n in phrases.items() if n >= 2}
