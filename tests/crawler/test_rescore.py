@@ -12,11 +12,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import select, text
 
 from crawler.profile import build_profile
 from crawler.rescore import rescore_rejected
 from schedules.replica import Entry, ReplicaWeb, rss
+from storage.db import alembic_config, open_engine
 from storage.models import Alert, PageFetch
 from storage.rejections import RejectedText
 from storage.store import Store
@@ -156,3 +158,26 @@ def test_irrelevant_pages_recorded_without_text_are_read_afresh(store):
     assert done.counts["forgotten"] == 1
     assert store.known("https://news.example/old-irrelevant") is None
     assert store.known("https://news.example/report.pdf") is not None
+
+
+def test_a_database_from_before_0006_upgrades_and_its_old_rejections_are_read_afresh(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url, migrate=False)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(
+            text(
+                "INSERT INTO page_fetches (url, outcome, etag, first_seen_at, last_seen_at) "
+                "VALUES ('https://news.example/old', 'irrelevant', '\"e\"', :at, :at)"
+            ),
+            {"at": "2026-01-01 00:00:00"},
+        )
+    engine.dispose()
+    with Store(url) as store:  # upgraded on open
+        with store.sessions() as session:
+            page = session.scalars(select(PageFetch)).one()
+        assert page.text is None and page.profile_version is None
+        done = rescore_rejected(store, build_profile(PLAGUE.seeds[:1]), 0.5)
+        assert done.counts["forgotten"] == 1 and store.known("https://news.example/old") is None
