@@ -19,7 +19,6 @@ from crawler.vocabulary import NOUN_CAPITALISING, Language, tokens, word_runs
 
 __all__ = ["Name", "find_names", "name_words"]
 
-_CAPITALISED = re.compile(r"^(?:[^\W\d_a-zà-ÿ][\w'’-]*)$", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|[“\"(«]\s*)$")
 _PLACE_BEFORE = frozenset(
     "in near across from at en desde hacia cerca im bei aus nach dans près à".split()
@@ -120,7 +119,7 @@ def _name_runs(text: str, lang: Language) -> Iterable[tuple[str, bool]]:
             yield from _finish(run, opens, after_place, lang)
             run = []
         last_paragraph, last_end = paragraph, start + len(word)
-        if _CAPITALISED.match(word):
+        if word[0].isupper():
             if not run:
                 opens = bool(_SENTENCE_START.search(paragraph[:start]))
                 after_place = previous in _PLACE_BEFORE
