@@ -54,7 +54,8 @@ def describe(profile: StoryProfile, config: Config) -> str:
     since = getattr(config.story, "since", None)
     who = [n for n in profile.names if not n.is_place][:10]
     where = [n for n in profile.names if n.is_place][:6]
-    words = [(t, w) for t, w in profile.terms.items() if t not in {n.key for n in profile.names}]
+    keys = {name.key for name in profile.names}
+    words = [(profile.shown.get(t, t), w) for t, w in profile.terms.items() if t not in keys]
     lines = [
         f"story: {config.story.name}",
         f"language: {profile.language}   profile version: {profile.version}",

@@ -102,7 +102,8 @@ def _add_seed(ref: str, seeds_dir: Path, index: int) -> tuple[Article, dict]:
 def _facts(article: Article, entry: dict) -> dict:
     """The manifest entry: the file, then what the page states of itself."""
     published = article.published_at.isoformat() if article.published_at else None
-    facts = {"title": article.title, "outlet": article.site_name, "author": article.author}
+    title = None if article.title.endswith(("...", "…")) else article.title  # not a cut line
+    facts = {"title": title, "outlet": article.site_name, "author": article.author}
     return {**entry, **facts, "published": published}
 
 

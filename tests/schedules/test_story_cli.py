@@ -78,6 +78,7 @@ def test_init_starts_a_story_from_a_file_and_a_url(project, tmp_path):
     assert len(list((folder / "seeds").iterdir())) == 3
     shown = storywatch(folder, "story", check=True).stdout
     assert "anchor (a page must name it): Inner Mongolia" in shown
+    assert "plague" in shown.split("what: ")[1] and "plagu," not in shown  # words, not stems
 
 
 def test_init_refuses_an_existing_folder_and_a_bad_seed(project, tmp_path):
