@@ -141,6 +141,7 @@ def _finish(run: list[str], opens: bool, after_place: bool, lang: Language):
     if opens and len(written) == 1 and lang.rarity(written[0].lower()) < 3.0:
         return
     if opens and written[0].lower() in lang.stopwords:
+        after_place = after_place or written[0].lower() in _PLACE_BEFORE  # "In Paiporta, ..."
         written = written[1:]
     if written:
         yield " ".join(written), after_place
