@@ -37,10 +37,10 @@ def test_an_irrelevant_page_keeps_its_text_score_and_profile_version():
     pipeline = _pipeline(profile)
     pipeline.open_spider()
     with pytest.raises(NotCoverage) as raised:
-        pipeline.process_item(_item("Door plug", STRIKE.off[0]))
+        pipeline.process_item(_item("Port strike", STRIKE.off[5]))
     kept = raised.value.kept
     assert raised.value.outcome == "irrelevant"
-    assert kept.text == STRIKE.off[0] and kept.title == "Door plug"
+    assert kept.text == STRIKE.off[5] and kept.title == "Port strike"
     assert kept.relevance < 0.5 and kept.profile_version == profile.version
     assert kept.outlet == "News Example"
     assert pipeline.stats.get_value("storywatch/irrelevant") == 1
