@@ -11,8 +11,10 @@ from crawler.failures import record_failure
 from crawler.ingest import to_snapshot
 from crawler.items import HTML_TYPES, PageItem
 from crawler.pool import ExtractionPool, PageTimeout
+from crawler.rescore import rescore_rejected
 from crawler.tally import count
 from storage.records import Outcome
+from storage.rejections import RejectedText
 from storage.store import Store
 
 # How each store outcome counts in a source's tally (crawler.tally).
@@ -26,11 +28,13 @@ OUTCOME_TALLY = {
 
 
 class NotCoverage(DropItem):
-    """A page that is not coverage of the story: irrelevant, or not an article at all."""
+    """A page that is not coverage of the story: irrelevant, or not an article at all.
+    `kept` is what an irrelevant page keeps for re-scoring (its text, score, profile version)."""
 
-    def __init__(self, outcome: str, message: str) -> None:
+    def __init__(self, outcome: str, message: str, kept: RejectedText | None = None) -> None:
         super().__init__(message)
         self.outcome = outcome
+        self.kept = kept
 
 
 class ExtractPipeline:
@@ -83,29 +87,57 @@ class ExtractPipeline:
 
 
 class RelevancePipeline:
-    """Pages below the story's min_relevance are counted, not stored."""
+    """Pages below the story's min_relevance are counted, not stored as articles; they keep
+    their text and score, and open_spider re-scores those a changed profile may now accept."""
 
-    def __init__(self, min_relevance: float, stats) -> None:
+    def __init__(self, min_relevance: float, stats, announce: bool = True, crawler=None):
         self.min_relevance = min_relevance
         self.stats = stats
+        self.announce = announce
+        self.crawler = crawler
         self.profile = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(crawler.settings.getfloat("STORYWATCH_MIN_RELEVANCE"), crawler.stats)
-        pipeline.crawler = crawler
-        return pipeline
+        settings = crawler.settings
+        return cls(
+            settings.getfloat("STORYWATCH_MIN_RELEVANCE"),
+            crawler.stats,
+            settings.getbool("STORYWATCH_ANNOUNCE", True),
+            crawler,
+        )
 
     def open_spider(self, spider=None) -> None:
         self.profile = self.crawler.spider.profile
+        self._rescore(crawl_store(self.crawler))
+
+    def _rescore(self, store: Store) -> None:
+        done = rescore_rejected(store, self.profile, self.min_relevance, announce=self.announce)
+        for key in ("rescored", "recovered", "forgotten"):
+            if done.counts[key]:
+                self.stats.inc_value(f"storywatch/{key}", done.counts[key])
+        for outcome in ("new", "updated", "unchanged", "duplicate"):
+            if done.counts[outcome]:
+                self.stats.inc_value(f"storywatch/{outcome}", done.counts[outcome])
+        if done.new_ids:
+            new_ids = self.stats.get_value("storywatch/new_ids") or []
+            self.stats.set_value("storywatch/new_ids", [*new_ids, *done.new_ids])
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
         if item.relevance < self.min_relevance:
             self.stats.inc_value("storywatch/irrelevant")
             count(self.stats, item.source, "not_coverage")
+            kept = RejectedText(
+                item.article.title,
+                item.article.text,
+                item.relevance,
+                self.profile.version,
+                item.outlet or item.article.site_name,
+                item.published_at or item.article.published_at,
+            )
             raise NotCoverage(
-                "irrelevant", f"relevance {item.relevance:.2f} below {self.min_relevance}"
+                "irrelevant", f"relevance {item.relevance:.2f} below {self.min_relevance}", kept
             )
         return item
 
@@ -134,7 +166,9 @@ class StorePipeline:
 
     def item_dropped(self, item, response, exception, spider=None) -> None:
         if isinstance(exception, NotCoverage) and isinstance(item, PageItem):
-            self.store.record_page(item.url, exception.outcome, item.etag, item.last_modified)
+            self.store.record_page(
+                item.url, exception.outcome, item.etag, item.last_modified, exception.kept
+            )
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
         snapshot = to_snapshot(

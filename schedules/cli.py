@@ -1,4 +1,4 @@
-"""The `storywatch` command: crawl, export, diff, status."""
+"""The `storywatch` command: crawl, export, diff, status; story, rejected, init."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.mailer import DeliveryError, SmtpSettings, deliver
 from schedules.run import RunReport, run_once
+from schedules.story_cli import add_story_commands, cmd_init, cmd_rejected, cmd_story
 from schedules.summary import LEGEND, source_table
 from storage.lock import CrawlLocked, crawl_lock
 from storage.outbox import delivery_problems
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("test", "send"),
         help="test: send one test message; send: send the outbox now",
     )
+    add_story_commands(commands, common)
     demo = commands.add_parser("demo", help="crawl a small replica web offline and show the result")
     demo.add_argument("--seeds", default="seeds", help="seed folder to build the demo from")
     return parser
@@ -71,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "demo":
         return cmd_demo(args)
+    if args.command == "init":
+        return cmd_init(args)
     try:
         config = load_config(getattr(args, "config", None))
         if args.command == "daemon":
@@ -174,6 +178,11 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
         print(f"story window: from {report.since:%Y-%m-%d} (story.since)")
     for line in source_table(report.sources):
         print(line)
+    if counts.get("rescored"):
+        print(
+            f"left out before: {counts['rescored']} re-scored by the changed profile, "
+            f"{counts['recovered']} now coverage"
+        )
     if config is not None:
         print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
 
@@ -296,6 +305,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "story": cmd_story,
+    "rejected": cmd_rejected,
     "crawl": cmd_crawl,
     "export": cmd_export,
     "diff": cmd_diff,

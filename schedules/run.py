@@ -24,6 +24,9 @@ STAT_COUNTS = {
     "duplicate": "storywatch/duplicate",
     "truncated": "storywatch/truncated",
     "irrelevant": "storywatch/irrelevant",
+    "rescored": "storywatch/rescored",  # rejected pages scored again by a changed profile
+    "recovered": "storywatch/recovered",  # ... and now coverage
+    "forgotten": "storywatch/forgotten",  # irrelevant pages kept without text, to read afresh
     "not_modified": "storywatch/not_modified",
     "known_skipped": "storywatch/known_skipped",
     "failed": "storywatch/failed",

@@ -113,7 +113,10 @@ class ArticleSource(Base):
 
 class PageFetch(Base):
     """A page fetched that is not an article: irrelevant, or no article text. Not fetched again
-    while unchanged, so a feed's unrelated items cost one request, not one per run."""
+    while unchanged, so a feed's unrelated items cost one request, not one per run.
+
+    An irrelevant page keeps its extracted title and text, its score and the version of the
+    story profile that gave it, so a changed profile re-scores it without fetching it again."""
 
     __tablename__ = "page_fetches"
 
@@ -124,9 +127,15 @@ class PageFetch(Base):
     last_modified: Mapped[str | None] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    relevance: Mapped[float | None] = mapped_column(Float)
+    profile_version: Mapped[str | None] = mapped_column(String(32))
+    outlet: Mapped[str | None] = mapped_column(String(255))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
-        return f"<PageFetch {self.url!r} {self.outcome}>"
+        return f"<PageFetch {self.url!r} {self.outcome} {self.relevance}>"
 
 
 class Version(Base):

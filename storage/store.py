@@ -35,6 +35,7 @@ from storage.models import (
     utcnow,
 )
 from storage.records import Known, Outcome, Saved, Snapshot
+from storage.rejections import RejectedText, keep_text
 from storage.urls import canonicalize_url, choose_canonical, registered_domain
 
 __all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store", "find_article"]
@@ -185,9 +186,15 @@ class Store:
                 record.last_seen_at = max(record.last_seen_at, at)
 
     def record_page(
-        self, url: str, outcome: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        outcome: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        kept: RejectedText | None = None,
     ) -> None:
-        """Remember a page that was read and not kept, so an unchanged copy is not read again."""
+        """Remember a page that was read and not kept, so an unchanged copy is not read again;
+        `kept` (an irrelevant page's text and score) lets a changed profile re-score it."""
         now = utcnow()
         with self.sessions.begin() as session:
             page = page_fetch(session, url)
@@ -196,6 +203,7 @@ class Store:
                 session.add(page)
             page.outcome, page.etag, page.last_modified = outcome, etag, last_modified
             page.last_seen_at = now
+            keep_text(page, kept)
 
     def start_run(self) -> int:
         """Record a run as started; returns its id.

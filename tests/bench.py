@@ -1,4 +1,5 @@
-"""`make bench`: extraction quality and cost, clean_html against bare trafilatura, in one run.
+"""`make bench`: relevance on the evaluation set; extraction quality and cost, clean_html against
+bare trafilatura; crawl figures on the replica, in one run.
 
 Figures are ratios from one run on this machine; it is shared and noisy, so compare them, do not
 read the seconds as absolute.
@@ -23,6 +24,7 @@ from tests.crawler.replica_site import (
 )
 from tests.extraction_figures import bare_text, clean_text_of, score
 from tests.pages import seed_pages, styled_pages
+from tests.relevance_figures import relevance_section
 
 
 def _quality() -> None:
@@ -119,6 +121,7 @@ def _throughput(articles: int = 240) -> None:
 
 
 if __name__ == "__main__":
+    relevance_section()
     _quality()
     _cost()
     _incremental()

@@ -1,59 +1,159 @@
-"""The story profile, derived from the seeds, and relevance against it."""
+"""The story profile: derived from the seeds, in their language, and relevance against it."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.extract import clean_text
 from crawler.profile import build_profile
-from tests.crawler.labelled_texts import IRRELEVANT, RELEVANT
-from tests.pages import SEEDS
+from tests.crawler.stories import SEED_COUNTS, Figures, evaluate, load_stories, misjudged
 
-DEFAULT_MIN_RELEVANCE = 0.5
-
-
-@pytest.fixture(scope="module")
-def seed_texts() -> list[str]:
-    return [
-        clean_text(path.read_text(encoding="utf-8")).text for path in sorted(SEEDS.glob("*.txt"))
-    ]
+STORIES = {story.key: story for story in load_stories()}
+NO_SORA = next(text for text in STORIES["kutcher"].on if "Sora" not in text)
+# The issue's plague article: "bubonic plague" and "Inner Mongolia", never "Yersinia".
+PLAGUE_WITHOUT_YERSINIA = STORIES["plague"].on[0]
 
 
-@pytest.fixture(scope="module")
-def profile(seed_texts):
-    return build_profile(seed_texts)
+def test_the_set_is_not_dominated_by_one_story():
+    assert len(STORIES) >= 6
+    assert {story.language for story in STORIES.values()} >= {"en", "es"}
+    for story in STORIES.values():
+        assert len(story.seeds) >= 5 and len(story.on) >= 10
+        assert len(story.off) + len(story.others) >= 20
 
 
-def test_profile_names_who_and_what(profile):
-    assert profile.queries[0] == "Ashton Kutcher Sora"
-    assert 1 <= len(profile.queries) <= 3
-    assert {"Ashton Kutcher", "Sora", "OpenAI", "Eric Schmidt"} <= set(profile.entities)
-    assert {"kutcher", "sora", "backlash"} <= set(list(profile.terms)[:10])
+@pytest.mark.parametrize("seeds", SEED_COUNTS)
+def test_pooled_precision_and_recall_floor(seeds):
+    """The floor under `make bench`'s figures at the default min_relevance (0.5)."""
+    pooled = Figures(0, 0, 0)
+    for story in STORIES.values():
+        profile = build_profile(story.seeds[:seeds])
+        pooled += evaluate(story, profile.relevance)
+    # Measured (make bench): precision 0.94, 0.96, 0.92; recall 0.90, 0.97, 1.00.
+    assert pooled.precision >= 0.9
+    assert pooled.recall >= (0.88 if seeds == 1 else 0.95)
+
+
+@pytest.mark.parametrize("key", sorted(STORIES))
+def test_per_story_figures_with_two_seeds(key):
+    """No story falls far behind the pool (measured: precision 0.85-1.00, recall 0.82-1.00)."""
+    story = STORIES[key]
+    profile = build_profile(story.seeds[:2])
+    figures = evaluate(story, profile.relevance)
+    assert figures.precision >= 0.84 and figures.recall >= 0.8, misjudged(
+        story, profile.relevance, 0.5
+    )
+
+
+@pytest.mark.parametrize("seeds", [1, 2])
+def test_plague_story_names_place_and_event(seeds):
+    profile = build_profile(STORIES["plague"].seeds[:seeds])
+    assert profile.queries[0] in {"Inner Mongolia plague", "Inner Mongolia pneumonic plague"}
+    assert profile.anchor == "Inner Mongolia"
+    assert not any("Jifeng" in query or "Yersinia" in query for query in profile.queries)
+    assert "Yersinia" not in PLAGUE_WITHOUT_YERSINIA
+    assert profile.relevance(PLAGUE_WITHOUT_YERSINIA) >= 0.5
+
+
+def test_plague_elsewhere_and_inner_mongolia_news_are_other_stories():
+    """Plague elsewhere lacks the anchor: 0. Inner Mongolia's other news ranks below every
+    on-story text (at 0.5 two of the four long ones still get in: see make bench)."""
+    story = STORIES["plague"]
+    profile = build_profile(story.seeds[:2])
+    elsewhere, same_place = story.off[:3], story.off[3:8]
+    assert all(profile.relevance(text) == 0.0 for text in elsewhere)
+    lowest_on = min(profile.relevance(text) for text in story.on)
+    assert all(profile.relevance(text) < lowest_on for text in same_place)
+
+
+def test_on_story_article_without_sora_is_relevant():
+    profile = build_profile(STORIES["kutcher"].seeds)
+    assert "Sora" not in NO_SORA
+    evidence = profile.explain(NO_SORA)
+    assert evidence.score >= 0.5
+    assert evidence.anchor in {"Kutcher", "Ashton Kutcher"}
+    assert {"OpenAI", "render", "establishing shot", "whole movie"} <= set(evidence.found)
+
+
+def test_bundled_profile_names_who_and_what():
+    profile = build_profile(STORIES["kutcher"].seeds)
+    assert profile.anchor in {"Kutcher", "Ashton Kutcher"}
+    assert {"Sora", "OpenAI"} <= set(profile.entities)
     assert any("leaps and bounds" in quote for quote in profile.quotes)
+    assert 1 <= len(profile.queries) <= 3
 
 
-def test_labelled_set_precision_and_recall(profile):
-    assert len(RELEVANT) >= 10 and len(IRRELEVANT) >= 20
-    predicted_relevant = [t for t in RELEVANT if profile.relevance(t) >= DEFAULT_MIN_RELEVANCE]
-    false_alarms = [t for t in IRRELEVANT if profile.relevance(t) >= DEFAULT_MIN_RELEVANCE]
-    true_positives = len(predicted_relevant)
-    precision = true_positives / max(1, true_positives + len(false_alarms))
-    recall = true_positives / len(RELEVANT)
-    assert precision >= 0.9, false_alarms
-    assert recall >= 0.9
+def test_spanish_story_uses_spanish_words():
+    profile = build_profile(STORIES["dana"].seeds[:2])
+    assert profile.language == "es"
+    assert profile.anchor == "DANA"
+    assert "que" not in profile.terms and "los" not in profile.terms
+    assert profile.relevance(STORIES["dana"].on[0]) >= 0.5
+    assert profile.relevance(STORIES["dana"].off[0]) < 0.5  # Valencia CF football
 
 
-def test_seeds_score_as_relevant(profile, seed_texts):
-    assert min(profile.relevance(text) for text in seed_texts) >= 0.9
+@pytest.mark.parametrize("key", sorted(STORIES))
+def test_listing_score_ranks_on_story_listings_first(key):
+    """A listing is a title and a line: the first sentence of each text stands in for it."""
+    story = STORIES[key]
+    profile = build_profile(story.seeds[:2])
+
+    def listing(text: str) -> str:
+        return " ".join(text.split()[:30])
+
+    on = sorted(profile.listing_score(listing(text)) for text in story.on)
+    off = sorted(profile.listing_score(listing(text)) for text in story.off)
+    assert all(0.0 <= score <= 1.0 for score in on + off)
+    # The median on-story listing outranks 90% of the near-misses.
+    assert on[len(on) // 2] > off[int(len(off) * 0.9) - 1]
 
 
-def test_configured_queries_override_and_set_the_anchors(seed_texts):
-    profile = build_profile(seed_texts, queries=["Eric Schmidt Berggruen"])
+def test_configured_queries_set_the_anchor():
+    seeds = STORIES["kutcher"].seeds
+    profile = build_profile(seeds, queries=["Eric Schmidt Berggruen"])
     assert profile.queries == ("Eric Schmidt Berggruen",)
     text = "Eric Schmidt spoke at the Berggruen Salon about AI and film with Ashton Kutcher."
     assert profile.relevance(text) > profile.relevance("Ashton Kutcher praised Sora again.")
 
 
+def test_version_changes_with_queries_only_when_they_change():
+    seeds = STORIES["holmes"].seeds[:2]
+    assert build_profile(seeds).version == build_profile(seeds).version
+    assert build_profile(seeds).version != build_profile(seeds, ["Elizabeth Holmes trial"]).version
+
+
 def test_empty_seed_list_is_refused():
     with pytest.raises(ValueError):
         build_profile([])
+
+
+def test_listing_with_url_words_ranks_by_the_story():
+    profile = build_profile(STORIES["boeing_strike"].seeds[:2])
+    on = "Boeing machinists reject offer | boeing-machinists-strike-vote-pension"
+    off = "Boeing wins fighter jet contract | boeing-fighter-jet-air-force-contract"
+    assert profile.listing_score(on) > profile.listing_score(off)
+    assert profile.listing_score("Strike at the ports | dockworkers-strike-ports") == 0.0
+
+
+GERMAN_SEEDS = (
+    "Der Streik bei der Deutschen Bahn hat am Mittwoch den Fernverkehr in ganz Deutschland "
+    "weitgehend lahmgelegt. Die Lokführergewerkschaft GDL hatte ihre Mitglieder zu einem Streik "
+    "von 48 Stunden aufgerufen. GDL-Chef Claus Weselsky sagte, die Bahn habe kein "
+    "verhandlungsfähiges Angebot vorgelegt. Die Gewerkschaft fordert eine Senkung der "
+    "Arbeitszeit auf 35 Stunden bei vollem Lohnausgleich.",
+    "Claus Weselsky hat den nächsten Streik der GDL angekündigt. Nach dem Scheitern der "
+    "Verhandlungen mit der Deutschen Bahn sollen die Lokführer erneut die Arbeit niederlegen. "
+    "Die Bahn zog vor Gericht, um den Streik zu stoppen; das Arbeitsgericht in Frankfurt wies "
+    "den Antrag ab. Im Kern steht die Forderung der GDL nach der 35-Stunden-Woche.",
+)
+
+
+def test_german_story_where_every_noun_is_capitalised():
+    """Nouns are not names in German: 'Streik' is the event, not an actor."""
+    profile = build_profile(GERMAN_SEEDS)
+    assert profile.language == "de"
+    assert "Weselsky" in profile.anchor
+    assert profile.queries[0].lower().endswith("streik")
+    assert "Streik" not in profile.entities
+    on = "GDL-Streik: Weselsky kündigt neuen Ausstand bei der Bahn an, die Lokführer fordern"
+    assert profile.relevance(on + " weiter die 35-Stunden-Woche.") >= 0.5
+    assert profile.relevance("Claus Weselsky feiert Geburtstag mit Freunden in Dresden.") < 0.5
