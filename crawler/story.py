@@ -50,4 +50,4 @@ def window_start(config: Config, seeds: SeedBatch, first_run_at: datetime | None
     if config.story.since is not None:
         return config.story.since
     anchor = earliest_seed_date(seeds) or first_run_at or datetime.now(UTC)
-    return anchor - config.story.since_margin
+    return (anchor - config.story.since_margin).astimezone(UTC)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from crawler.config import Config
 from crawler.extract import Article, ExtractionError, clean_html
 from crawler.profile import StoryProfile
 from crawler.seeds import SeedError, read_seed
-from crawler.story import load_story
+from crawler.story import load_story, window_start
 from schedules.story_init import InitError, init_story
 from schedules.web import FetchError, fetch_page
 from storage.rejections import list_rejected
@@ -42,16 +43,17 @@ def add_story_commands(commands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_story(args: argparse.Namespace, config: Config, store: Store) -> int:
-    profile = load_story(config).profile
+    story = load_story(config)
     if args.score:
-        return _score_one(args.score, profile, config)
-    print(describe(profile, config))
+        return _score_one(args.score, story.profile, config)
+    since = window_start(config, story.seeds, store.first_run_at())
+    print(describe(story.profile, config, since))
     return 0
 
 
-def describe(profile: StoryProfile, config: Config) -> str:
-    """The profile as people read it: what the score looks for, with weights."""
-    since = getattr(config.story, "since", None)
+def describe(profile: StoryProfile, config: Config, since: datetime) -> str:
+    """The profile as people read it: what the score looks for, with weights, and the window."""
+    origin = "story.since" if config.story.since else "the earliest seed date less the margin"
     who = [n for n in profile.names if not n.is_place][:10]
     where = [n for n in profile.names if n.is_place][:6]
     keys = {name.key for name in profile.names}
@@ -65,7 +67,7 @@ def describe(profile: StoryProfile, config: Config) -> str:
         "where: " + (", ".join(f"{n.display} {n.weight:.1f}" for n in where) or "(none)"),
         "what: " + ", ".join(f"{t} {w:.2f}" for t, w in words[:25]),
         f"min_relevance: {config.story.min_relevance}",
-        f"time window: since {since}" if since else "time window: (not set)",
+        f"time window: from {since:%Y-%m-%d %H:%M} UTC ({origin}), no end",
     ]
     lines += [f'quote: "{quote[:100]}"' for quote in profile.quotes[:5]]
     return "\n".join(lines)

@@ -22,7 +22,8 @@ def test_story_prints_the_profile(project):
     assert "queries: Ashton Kutcher" in shown and "Ashton Kutcher Sora" in shown
     assert "who: Ashton Kutcher" in shown and "OpenAI" in shown
     assert "what: " in shown and "establishing shot" in shown
-    assert "time window:" in shown and "min_relevance: 0.5" in shown
+    assert "time window: from 2024-05-10 18:27 UTC (the earliest seed date less the margin)" in shown
+    assert "min_relevance: 0.5" in shown
     assert 'quote: "' in shown
 
 
