@@ -12,11 +12,12 @@ Plain Python, no Scrapy and no database: the spider hands in what the store know
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from storage.candidates import Pending
 from storage.records import Known
+from storage.urls import is_amp
 
 __all__ = ["Frontier", "Taken"]
 
@@ -60,10 +61,19 @@ class Frontier:
             self._waiting[candidate.source][candidate.key] = candidate
             return "relisted"
         if candidate.key in self._seen:
+            self._prefer_full_page(candidate)
             return "repeated"
         self._seen.add(candidate.key)
         self._waiting.setdefault(candidate.source, {})[candidate.key] = candidate
         return "waiting"
+
+    def _prefer_full_page(self, candidate: Pending) -> None:
+        """A waiting candidate listed as its AMP rendering is fetched at the full page's address
+        when another listing gives it (the AMP copy may lag behind a correction)."""
+        for waiting in self._waiting.values():
+            listed = waiting.get(candidate.key)
+            if listed is not None and is_amp(listed.url) and not is_amp(candidate.url):
+                waiting[candidate.key] = replace(listed, url=candidate.url)
 
     def claim(self, key: str) -> bool:
         """Mark a URL found late (where a search link led) as fetched this run; False if it was

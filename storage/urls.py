@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import tldextract
 from w3lib.url import safe_url_string
 
-__all__ = ["canonicalize_url", "choose_canonical", "registered_domain", "same_site"]
+__all__ = ["canonicalize_url", "choose_canonical", "is_amp", "registered_domain", "same_site"]
 
 TRACKING_PARAMS = frozenset(
     {
@@ -85,6 +85,19 @@ def canonicalize_url(url: str) -> str:
     if ":" in host and not host.startswith("["):
         netloc = f"[{host}]" if port in (None, _DEFAULT_PORTS.get(scheme)) else f"[{host}]:{port}"
     return urlunsplit((scheme, netloc, _clean_path(parts.path), _clean_query(parts.query), ""))
+
+
+def is_amp(url: str) -> bool:
+    """An AMP rendering (an `amp.` host, an AMP-cache wrapper, an `/amp` path, `?amp=1`)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return (
+        host.startswith("amp.")
+        or host.endswith(".cdn.ampproject.org")
+        or bool(_AMP_PATH.search(parts.path))
+        or parts.path.lower().startswith("/amp/")
+        or any(key.lower() == "amp" for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+    )
 
 
 def _unwrap_amp_cache(url: str) -> str:

@@ -124,7 +124,10 @@ class Site:
         """A correction to the main story, and a new article on two outlets."""
         body = BODIES[0]
         corrected = Body(body.title, (*body.paragraphs, CORRECTION))
-        self.pulse.put("/2024/06/kutcher-sora-unions", render(PULSE_STYLE, corrected))
+        story = self.pulse.put("/2024/06/kutcher-sora-unions", render(PULSE_STYLE, corrected))
+        self.pulse.put(  # the CMS updates the AMP rendering with the page
+            "/2024/06/kutcher-sora-unions/amp", render(PULSE_STYLE, corrected, canonical=story)
+        )
         now = STORY_TIME + DAY
         new_pulse = self.pulse.put(
             "/2024/06/kutcher-film-school-panel",

@@ -96,3 +96,20 @@ def test_a_carried_candidate_now_outside_the_window_is_dropped():
     stale = candidate("https://a.example/p", published_at=SINCE - timedelta(days=3))
     assert not frontier.carry(stale)
     assert frontier.leftovers() == []
+
+
+def test_an_amp_listing_is_fetched_at_the_full_pages_address_when_another_source_gives_it():
+    frontier = Frontier(SINCE, cap=5)
+    story = "https://pulse.example/2024/06/kutcher-sora-unions"
+    assert frontier.offer(candidate(story + "/amp", source="ledger")) == "waiting"
+    assert frontier.offer(candidate(story + "?utm_source=rss", source="pulse")) == "repeated"
+    ((taken, _),) = frontier.take("ledger", {}, never_due).fetch
+    assert taken.url == story + "?utm_source=rss" and taken.source == "ledger"
+
+
+def test_a_full_page_listed_first_is_never_swapped_for_its_amp_rendering():
+    frontier = Frontier(SINCE, cap=5)
+    story = "https://pulse.example/2024/06/kutcher-sora-unions"
+    frontier.offer(candidate(story))
+    frontier.offer(candidate(story + ".amp", source="ledger"))
+    assert [c.url for c, _ in frontier.take("feed", {}, never_due).fetch] == [story]

@@ -130,14 +130,14 @@ def spider(project):
     from scrapy.utils.test import get_crawler
 
     from crawler.config import load_config
-    from crawler.profile import StoryProfile
+    from crawler.profile import build_profile
     from crawler.spiders.coverage import CoverageSpider
 
     config = load_config(str(project / "storywatch.toml"))
     crawler = get_crawler(
         CoverageSpider, {"STORYWATCH_DATABASE_URL": "sqlite://", "STORYWATCH_CONFIG": ""}
     )
-    profile = StoryProfile(terms={}, entities=(), quotes=(), queries=("q",), anchors=())
+    profile = build_profile(["Ashton Kutcher praised OpenAI's Sora video generator."], ("q",))
     since = datetime(2024, 5, 10, tzinfo=UTC)
     return CoverageSpider.from_crawler(crawler, config=config, profile=profile, since=since)
 

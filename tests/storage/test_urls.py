@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.urls import canonicalize_url, choose_canonical, registered_domain
+from storage.urls import canonicalize_url, choose_canonical, is_amp, registered_domain
 
 label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
 hosts = st.builds(
@@ -109,3 +110,21 @@ def test_same_site_canonical_is_trusted_and_cross_site_is_not():
 def test_registered_domain():
     assert registered_domain("https://www.bbc.co.uk/news/x") == "bbc.co.uk"
     assert registered_domain("http://127.0.0.2:8080/a") == "127.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("url", "amp"),
+    [
+        ("https://www.theguardian.com/film/2024/jun/07/kutcher-sora/amp", True),
+        ("https://amp.cnn.com/cnn/2024/06/07/entertainment/kutcher-sora", True),
+        ("https://www-bbc-co-uk.cdn.ampproject.org/c/s/www.bbc.co.uk/news/a-1", True),
+        ("https://www.example.com/amp/2024/06/07/story", True),
+        ("https://example.com/2024/06/07/story.amp.html", True),
+        ("https://example.com/2024/06/07/story?amp=1", True),
+        ("https://example.com/2024/06/07/story/", False),
+        ("https://example.com/2024/06/07/amped-up-crews/", False),
+        ("https://www.example.com/sports/campaign-2024", False),
+    ],
+)
+def test_amp_renderings_are_recognised(url, amp):
+    assert is_amp(url) is amp
