@@ -23,6 +23,15 @@ from tests.crawler.replica_site import (
 )
 from tests.extraction_figures import bare_text, clean_text_of, score
 from tests.pages import seed_pages, styled_pages
+from tests.realworld import (
+    DATA_ENV,
+    bare_text as bare_html_text,
+    clean_body,
+    data_root,
+    evaluate,
+    news_pages,
+    trafilatura_pages,
+)
 
 
 def _quality() -> None:
@@ -35,6 +44,48 @@ def _quality() -> None:
                 f"{result.boilerplate_total:<3}  body lost {result.sentences_lost}/"
                 f"{result.sentences_total} ({result.lost_share:.1%})"
             )
+
+
+def _development_set() -> None:
+    """Token/string P, R, F1 of bare trafilatura and clean_html per public set, lines lost."""
+    root = data_root()
+    print(f"development set from {root} (set ${DATA_ENV} to the full data)")
+    for name, pages in (("trafilatura", trafilatura_pages(root)), ("news", news_pages(root))):
+        pages = list(pages)
+        if not pages:
+            print(f"  {name:<12} no pages found")
+            continue
+        bare = {page.name: bare_html_text(page.html) for page in pages}
+        base = evaluate(pages, lambda html, texts=iter(bare.values()): next(texts))
+        ours = evaluate(pages, clean_body, bare=bare)
+        for label, score in (("trafilatura", base), ("clean_html", ours)):
+            precision, recall, f1 = score.prf()
+            print(
+                f"  {name:<12} {label:<12} pages {score.pages:>4}  P {precision:.3f}  "
+                f"R {recall:.3f}  F1 {f1:.3f}"
+            )
+        share = ours.lines_lost / max(1, ours.body_lines)
+        print(f"  {name:<12} body lines lost {ours.lines_lost}/{ours.body_lines} ({share:.2%})")
+        for page, lines in ours.lost.items():
+            print(f"    {page}")
+            for line in lines:
+                print(f"      - {line[:110]}")
+        _real_cost(pages[:60])
+
+
+def _real_cost(pages: list) -> None:
+    timings = {}
+    for label, extract in (("trafilatura", bare_html_text), ("clean_html", clean_body)):
+        start = time.perf_counter()
+        for page in pages:
+            extract(page.html)
+        timings[label] = (time.perf_counter() - start) / len(pages)
+    ratio = timings["clean_html"] / timings["trafilatura"]
+    print(
+        f"  cost per real page ({len(pages)} pages): trafilatura "
+        f"{timings['trafilatura'] * 1000:.1f} ms, clean_html {timings['clean_html'] * 1000:.1f} ms "
+        f"(ratio {ratio:.2f})"
+    )
 
 
 def _cost(rounds: int = 20) -> None:
@@ -119,6 +170,7 @@ def _throughput(articles: int = 240) -> None:
 
 
 if __name__ == "__main__":
+    _development_set()
     _quality()
     _cost()
     _incremental()
