@@ -14,7 +14,6 @@ body, whatever words it contains.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 # --- line shape ------------------------------------------------------------------------------
@@ -152,6 +151,7 @@ _CALL_TO_ACTION = re.compile(
     r"\b(sign(ing)?[\s-]?up|subscrib\w*|newsletters?|register|log[\s-]?in|sign[\s-]?in|"
     r"create (a|an|your) (free )?account|already (a subscriber|a member|have an account|registered)|"
     r"(download|get|install|try) (the|our) [\w!'’ ]{0,30}\bapp\b|click here|tap here|follow us|"
+    r"(get|receive) (the|our) [\w!'’ ]{0,30}\b(briefing|digest|alerts?)|"
     r"join [\w!'’ ]{1,30} (for|to get|today|now)|for (full |unlimited |free )?access to|"
     r"(enter|provide|type) (a |your )?(valid )?e-?mail|valid e-?mail|unlock\w*|premium content|"
     r"(continue|keep|start) reading|read (the )?full (story|article)|"
@@ -167,19 +167,17 @@ _IMPERATIVE_START = re.compile(
     r"stay|try|please|by (entering|signing|clicking|continuing|subscribing|providing))\b",
     re.IGNORECASE,
 )
-_READER_ADDRESS = re.compile(
-    r"\b(you|your|you[’']re|you[’']ll|our|us|here|this (content|article|story|site))\b|!",
-    re.IGNORECASE,
-)
 
 
 def is_prompt(line: str) -> bool:
-    """A call to action addressed to the reader: sign up, subscribe, log in, get the app."""
+    """A call to action in the imperative or shouted: 'Sign up', 'Subscribe now', 'Get the app'.
+
+    A sentence that only talks to or about readers ("you can sign up for a trial", "subscribers
+    in the US") is reporting: the call must start the line or the line must be in capitals.
+    """
     if not _CALL_TO_ACTION.search(line) or len(words(line)) > 60:
         return False
-    addressed = bool(
-        _IMPERATIVE_START.search(line) or is_all_caps(line) or _READER_ADDRESS.search(line)
-    )
+    addressed = bool(_IMPERATIVE_START.search(line) or is_all_caps(line))
     return addressed and not is_reported_speech(line)
 
 
@@ -208,7 +206,8 @@ _POLICY_WORD = re.compile(
     r"off[\s-]?topic|abusive|flag|report|reply|replying|partnering|community)\b",
     re.IGNORECASE,
 )
-_HOUSE_VOICE = re.compile(r"\b(we|our|us|you|your|please|thank you)\b", re.IGNORECASE)
+# The reader-address words; "us" only in lower case, so the country "US" is not the reader.
+_HOUSE_VOICE = re.compile(r"\b((?i:we|our|you|your|please|thank you)|us)\b")
 
 
 def is_comment_policy(line: str) -> bool:
@@ -221,7 +220,7 @@ def is_comment_policy(line: str) -> bool:
 
 
 _LIST_HEADING = re.compile(
-    r"^(latest( \w+)?|more( \w+){0,4}|related( \w+)?|recommended( \w+)?|trending( \w+)?|"
+    r"^(latest( \w+)?|more( [\w!'’.&-]+){0,4}|related( \w+)?|recommended( \w+)?|trending( \w+)?|"
     r"popular( \w+)?|most (read|popular|viewed|shared|watched)|read (more|next|also)|also read|"
     r"you (may|might) (also )?like|don[’']t miss|top stories|see also|what to read next|"
     r"editors?[’']?s? picks?|further reading|around the web|from our partners|up next|"
@@ -252,9 +251,50 @@ def is_dateline_or_byline(line: str) -> bool:
     return short and bool(_DATELINE.match(line) or _BYLINE.match(line.strip()))
 
 
+_KICKER = re.compile(r"^(breaking( news)?|developing( story)?|live( updates)?|exclusive|watch|listen)$")
+
+
 def is_caps_teaser(line: str) -> bool:
-    """'WHAT IS ARTIFICIAL INTELLIGENCE (AI)?', 'BREAKING NEWS': shouted link-outs."""
-    return is_all_caps(line) and len(words(line)) >= 2 and not is_reported_speech(line)
+    """'WHAT IS ARTIFICIAL INTELLIGENCE (AI)?', 'BREAKING NEWS': shouted link-outs and kickers.
+
+    A line in capitals alone is often a subheading ("MAKING THE JAM", "FRANCE WINS"): only a
+    shouted question (a teaser for another page) or a kicker label counts.
+    """
+    if not is_all_caps(line) or is_reported_speech(line):
+        return False
+    folded = " ".join(word.lower() for word in words(line))
+    return line.rstrip().endswith("?") and len(words(line)) >= 3 or bool(_KICKER.match(folded))
+
+
+def is_symbol_furniture(line: str) -> bool:
+    """Rules that read no language: a short '© 2024 Name' line, a bar of network names."""
+    if len(words(line)) > 12 or is_sentence(line):
+        return False
+    if "©" in line:
+        return True
+    tokens = {token for token in _share_tokens(line) if token != "x"}
+    return len(tokens) >= 2 and tokens <= _NETWORKS
+
+
+# What the rules below know: English. For other languages only is_symbol_furniture runs.
+RULE_LANGUAGES = frozenset({"en"})
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and of to in is that for it with was on as are by this be at from have has".split()
+)
+
+
+def rules_apply(lines: Sequence[str], language: str | None) -> bool:
+    """The keyword rules run on a page in a language they know, told or read from its words.
+
+    A page that declares another language is off; an undeclared one must read as English: at
+    least 6% of its words are English function words (English prose has ~25%, German or
+    Italian prose under 2%).
+    """
+    if language is not None and language not in RULE_LANGUAGES:
+        return False
+    tokens = [word.lower() for line in lines for word in words(line)]
+    hits = sum(token in _ENGLISH_FUNCTION_WORDS for token in tokens)
+    return bool(tokens) and hits >= 0.06 * len(tokens)
 
 
 LINE_RULES: tuple[Callable[[str], bool], ...] = (
@@ -270,9 +310,11 @@ LINE_RULES: tuple[Callable[[str], bool], ...] = (
 )
 
 
-def line_rule(line: str) -> str | None:
+def line_rule(line: str, english: bool = True) -> str | None:
     """The name of the first single-line rule that calls this line boilerplate, if any."""
-    for rule in LINE_RULES:
+    if is_symbol_furniture(line):
+        return "is_symbol_furniture"
+    for rule in LINE_RULES if english else ():
         if rule(line):
             return rule.__name__
     return None
@@ -309,37 +351,33 @@ def _is_alt_text(line: str) -> bool:
 
 
 def _mark_repeats(lines: Sequence[str], drop: list[bool], seen: Sequence[str] = ()) -> None:
-    """Short lines repeated three times are page furniture; other repeats keep their first copy."""
-    folded = [" ".join(words(line.lower())) for line in lines]
-    counts = Counter(folded)
+    """A paragraph of prose printed twice keeps its first copy; the headline is not body again.
+
+    Short repeated lines stay: in a body they are table cells, list items and recipe steps
+    ("Meal 2", "Eat every 2-3 hours"), and repetition inside one page is no evidence of furniture.
+    """
     already = {" ".join(words(line.lower())) for line in seen}
-    for index, key in enumerate(folded):
-        if not key:
-            continue
-        if counts[key] >= 3 and len(key.split()) <= 12 or key in already:
+    for index, line in enumerate(lines):
+        key = " ".join(words(line.lower()))
+        if key and key in already and (looks_like_body(line) or index == 0):
             drop[index] = True
         already.add(key)
 
 
-def _mark_tail(lines: Sequence[str], drop: list[bool]) -> None:
-    """After the last paragraph of prose, short fragments are bylines, buttons and list stubs."""
-    kept = [index for index, line in enumerate(lines) if not drop[index]]
-    last_body = max((index for index in kept if looks_like_body(lines[index])), default=None)
-    if last_body is None:
-        return
-    for index in kept:
-        if index > last_body and len(words(lines[index])) <= 6 and not is_sentence(lines[index]):
-            drop[index] = True
+def strip_boilerplate(
+    lines: Sequence[str], title: str | None = None, language: str | None = None
+) -> list[str]:
+    """The lines of an article body without its boilerplate (credits trimmed from captions).
 
-
-def strip_boilerplate(lines: Sequence[str], title: str | None = None) -> list[str]:
-    """The lines of an article body without its boilerplate (credits trimmed from captions)."""
+    `language` is the page's declared language (ISO 639-1) or None; see rules_apply.
+    """
     lines = [" ".join(line.split()) for line in lines if line.strip()]
-    trimmed = [strip_trailing_credit(line) for line in lines]
+    english = rules_apply(lines, language)
+    trimmed = [strip_trailing_credit(line) for line in lines] if english else lines
     credited = [new != old for new, old in zip(trimmed, lines, strict=True)]
-    drop = [line_rule(line) is not None for line in trimmed]
-    _mark_lists(trimmed, drop)
-    _mark_alt_text(trimmed, credited, drop)
+    drop = [line_rule(line, english) is not None for line in trimmed]
+    if english:
+        _mark_lists(trimmed, drop)
+        _mark_alt_text(trimmed, credited, drop)
     _mark_repeats(trimmed, drop, seen=[title] if title else ())
-    _mark_tail(trimmed, drop)
     return [line for line, dropped in zip(trimmed, drop, strict=True) if not dropped and line]

@@ -79,7 +79,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     lines = xmltotxt(document.body, False).splitlines()
     if lines and _same_words(lines[0], title):
         lines = lines[1:]
-    body = strip_boilerplate(lines, title=title)
+    body = strip_boilerplate(lines, title=title, language=language)
     if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(

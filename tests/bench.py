@@ -25,12 +25,15 @@ from tests.extraction_figures import bare_text, clean_text_of, score
 from tests.pages import seed_pages, styled_pages
 from tests.realworld import (
     DATA_ENV,
-    bare_text as bare_html_text,
     clean_body,
     data_root,
     evaluate,
+    extract_all,
     news_pages,
     trafilatura_pages,
+)
+from tests.realworld import (
+    bare_text as bare_html_text,
 )
 
 
@@ -55,22 +58,28 @@ def _development_set() -> None:
         if not pages:
             print(f"  {name:<12} no pages found")
             continue
-        bare = {page.name: bare_html_text(page.html) for page in pages}
-        base = evaluate(pages, lambda html, texts=iter(bare.values()): next(texts))
-        ours = evaluate(pages, clean_body, bare=bare)
-        for label, score in (("trafilatura", base), ("clean_html", ours)):
-            precision, recall, f1 = score.prf()
+        bare = extract_all(pages, bare_html_text)
+        results = (
+            ("trafilatura", evaluate(pages, bare)),
+            ("clean_html", evaluate(pages, extract_all(pages, clean_body), bare=bare)),
+        )
+        for label, result in results:
+            precision, recall, f1 = result.prf()
             print(
-                f"  {name:<12} {label:<12} pages {score.pages:>4}  P {precision:.3f}  "
+                f"  {name:<12} {label:<12} pages {result.pages:>4}  P {precision:.3f}  "
                 f"R {recall:.3f}  F1 {f1:.3f}"
             )
-        share = ours.lines_lost / max(1, ours.body_lines)
-        print(f"  {name:<12} body lines lost {ours.lines_lost}/{ours.body_lines} ({share:.2%})")
-        for page, lines in ours.lost.items():
-            print(f"    {page}")
-            for line in lines:
-                print(f"      - {line[:110]}")
+        _print_lost(name, results[1][1])
         _real_cost(pages[:60])
+
+
+def _print_lost(name: str, result) -> None:
+    share = result.lines_lost / max(1, result.body_lines)
+    print(f"  {name:<12} body lines lost {result.lines_lost}/{result.body_lines} ({share:.2%})")
+    for page, lines in result.lost.items():
+        print(f"    {page}")
+        for line in lines:
+            print(f"      - {line[:110]}")
 
 
 def _real_cost(pages: list) -> None:

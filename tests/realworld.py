@@ -167,13 +167,18 @@ def _lost_lines(page: RealPage, bare: str, clean: str, score: SetScore) -> None:
             score.lost.setdefault(page.name, []).append(line)
 
 
+def extract_all(pages: list[RealPage], extract: Callable[[str], str]) -> dict[str, str]:
+    """Page name -> extracted text."""
+    return {page.name: extract(page.html) for page in pages}
+
+
 def evaluate(
-    pages: list[RealPage], extract: Callable[[str], str], bare: dict[str, str] | None = None
+    pages: list[RealPage], texts: dict[str, str], bare: dict[str, str] | None = None
 ) -> SetScore:
-    """Score one extractor on a set; with `bare` (page name -> bare text), count lost lines."""
+    """Score one extractor's texts (page name -> text) on a set; with bare's, count lost lines."""
     score = SetScore(by_tokens=bool(pages) and pages[0].truth is not None)
     for page in pages:
-        text = extract(page.html)
+        text = texts[page.name]
         score.pages += 1
         if score.by_tokens:
             _add_tokens(score, page.truth or "", text)
