@@ -202,7 +202,7 @@ _COMMENT_UI = re.compile(
 )
 _COMMENT_WORD = re.compile(r"\bcomment(s|ing|er|ers)?\b", re.IGNORECASE)
 _POLICY_WORD = re.compile(
-    r"\b(policy|policies|guidelines|tolerance|moderat\w*|civil|civility|respectful|spam|"
+    r"\b(policy|policies|guidelines|tolerance|moderat(ed|ion|ors?|ing)|civil|civility|respectful|spam|"
     r"off[\s-]?topic|abusive|flag|report|reply|replying|partnering|community)\b",
     re.IGNORECASE,
 )
@@ -214,6 +214,8 @@ def is_comment_policy(line: str) -> bool:
     """'We have no tolerance for comments containing ...', 'Leave a comment', '12 comments'."""
     if _COMMENT_UI.match(line.strip().rstrip(":")):
         return True
+    if len(words(line)) > 60:  # a paragraph that reports on comments, not a policy notice
+        return False
     return bool(
         _COMMENT_WORD.search(line) and _POLICY_WORD.search(line) and _HOUSE_VOICE.search(line)
     ) and not is_reported_speech(line)
@@ -318,66 +320,3 @@ def line_rule(line: str, english: bool = True) -> str | None:
         if rule(line):
             return rule.__name__
     return None
-
-
-# --- rules that look at neighbours, position and repetition ------------------------------------
-
-
-def _is_link_text(line: str) -> bool:
-    return len(words(line)) <= 16 and not looks_like_body(line)
-
-
-def _mark_lists(lines: Sequence[str], drop: list[bool]) -> None:
-    """After a list heading, the headline links that follow it go too, up to the next prose."""
-    for index, line in enumerate(lines):
-        if not is_list_heading(line):
-            continue
-        for follower in range(index + 1, len(lines)):
-            if not _is_link_text(lines[follower]):
-                break
-            drop[follower] = True
-
-
-def _mark_alt_text(lines: Sequence[str], credited: Sequence[bool], drop: list[bool]) -> None:
-    """A short caption-less line just before an image credit is the image's alt text."""
-    for index in range(len(lines) - 1):
-        nxt = index + 1
-        if (credited[nxt] or is_credit(lines[nxt])) and _is_alt_text(lines[index]):
-            drop[index] = True
-
-
-def _is_alt_text(line: str) -> bool:
-    return 0 < len(words(line)) <= 25 and not is_sentence(line) and not line.rstrip().endswith(":")
-
-
-def _mark_repeats(lines: Sequence[str], drop: list[bool], seen: Sequence[str] = ()) -> None:
-    """A paragraph of prose printed twice keeps its first copy; the headline is not body again.
-
-    Short repeated lines stay: in a body they are table cells, list items and recipe steps
-    ("Meal 2", "Eat every 2-3 hours"), and repetition inside one page is no evidence of furniture.
-    """
-    already = {" ".join(words(line.lower())) for line in seen}
-    for index, line in enumerate(lines):
-        key = " ".join(words(line.lower()))
-        if key and key in already and (looks_like_body(line) or index == 0):
-            drop[index] = True
-        already.add(key)
-
-
-def strip_boilerplate(
-    lines: Sequence[str], title: str | None = None, language: str | None = None
-) -> list[str]:
-    """The lines of an article body without its boilerplate (credits trimmed from captions).
-
-    `language` is the page's declared language (ISO 639-1) or None; see rules_apply.
-    """
-    lines = [" ".join(line.split()) for line in lines if line.strip()]
-    english = rules_apply(lines, language)
-    trimmed = [strip_trailing_credit(line) for line in lines] if english else lines
-    credited = [new != old for new, old in zip(trimmed, lines, strict=True)]
-    drop = [line_rule(line, english) is not None for line in trimmed]
-    if english:
-        _mark_lists(trimmed, drop)
-        _mark_alt_text(trimmed, credited, drop)
-    _mark_repeats(trimmed, drop, seen=[title] if title else ())
-    return [line for line, dropped in zip(trimmed, drop, strict=True) if not dropped and line]

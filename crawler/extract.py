@@ -12,10 +12,12 @@ from datetime import UTC, datetime
 
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, normalize_unicode
 from trafilatura.xml import xmltotxt
 
-from crawler.boilerplate import is_sentence, line_rule, strip_boilerplate, words
+from crawler.body import strip_boilerplate
+from crawler.boilerplate import is_sentence, line_rule, words
+from crawler.furniture import page_evidence
 
 __all__ = ["Article", "ExtractionError", "clean_html", "clean_text"]
 
@@ -63,6 +65,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
         raise ExtractionError("not an HTML document")
     language = _page_language(tree)
     canonical = _declared_canonical(tree)
+    evidence = page_evidence(tree)
     document = bare_extraction(
         tree,
         url=url,
@@ -76,10 +79,12 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     title = _clean_title(document.title or "", document.sitename)
     if line_rule(title):  # a page whose <title> is its paywall prompt
         title = ""
-    lines = xmltotxt(document.body, False).splitlines()
+    # NFC as trafilatura's own extract() gives it: a page in decomposed form ("gepru\u0308ft")
+    # must read, match and dedupe as the same words.
+    lines = normalize_unicode(xmltotxt(document.body, False)).splitlines()
     if lines and _same_words(lines[0], title):
         lines = lines[1:]
-    body = strip_boilerplate(lines, title=title, language=language)
+    body = strip_boilerplate(lines, title=title, language=language, evidence=evidence)
     if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.boilerplate import line_rule, strip_boilerplate
+from crawler.body import strip_boilerplate
+from crawler.boilerplate import line_rule
 from crawler.extract import ExtractionError, clean_html, clean_text
 from storage.dedupe import normalise_text
 from tests.extraction_figures import clean_text_of, score
