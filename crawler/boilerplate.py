@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from storage.edits import has_relative_time
+
 # --- line shape ------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
@@ -248,9 +250,11 @@ _BYLINE = re.compile(r"^by\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*[,|·
 
 
 def is_dateline_or_byline(line: str) -> bool:
-    """'Jun. 7 2024, Published 2:27 p.m. ET', 'By Jane Doe | June 7, 2024'."""
+    """'Jun. 7 2024, Published 2:27 p.m. ET', 'By Jane Doe | June 7, 2024', 'Jo Smith · 1 hour ago'."""
     short = len(words(line)) <= 14 and not is_sentence(line.rstrip(".").rstrip())
-    return short and bool(_DATELINE.match(line) or _BYLINE.match(line.strip()))
+    return short and bool(
+        _DATELINE.match(line) or _BYLINE.match(line.strip()) or has_relative_time(line)
+    )
 
 
 _KICKER = re.compile(r"^(breaking( news)?|developing( story)?|live( updates)?|exclusive|watch|listen)$")

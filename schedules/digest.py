@@ -17,8 +17,8 @@ from email.utils import formatdate
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from storage.dedupe import normalise_text
-from storage.sentences import paragraph_sentences
 from storage.outbox import Announcement
+from storage.sentences import paragraph_sentences
 
 EXCERPT_SENTENCES = 3
 NOVELTY_NGRAM = 4

@@ -14,7 +14,7 @@ import re
 
 from storage.dedupe import normalise_text
 
-__all__ = ["edit_key", "is_edit", "mask_volatile"]
+__all__ = ["edit_key", "has_relative_time", "is_edit", "mask_volatile"]
 
 _UNITS = (
     r"(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?|years?|"
@@ -23,9 +23,11 @@ _UNITS = (
     r"segundos?|minutos?|horas?|d[ií]as?|semanas?|meses|mes|años?|"
     r"secondi|minuti|ore|ora|giorni|giorno|settimane|mesi|anni)"
 )
+_AMOUNT = rf"(?:\d+|an?|one|ein(?:e|em|er)?|un[ae]?)\s*{_UNITS}"
+# A duration is relative only with its marker ("3 days" in "the siege lasted 3 days" is news).
 _RELATIVE_TIME = re.compile(
-    rf"(?i)\b(?:(?:vor|il y a|hace|há)\s+)?(?:\d+|an?|one|ein(?:e|em|er)?|un[ae]?)\s*{_UNITS}"
-    rf"(?:\s+(?:ago|fa|atrás))?\b|\b(?:just now|gerade eben|à l'instant|ahora mismo|adesso)\b"
+    rf"(?i)\b(?:vor|il y a|hace|há)\s+{_AMOUNT}\b|\b{_AMOUNT}\s+(?:ago|fa|atrás)\b|"
+    r"\b(?:just now|gerade eben|à l'instant|ahora mismo|adesso)\b"
 )
 _COUNTER = re.compile(
     r"(?i)\b\d[\d.,]*\s*[kKmM]?\s+(?:views?|reads?|comments?|replies|shares?|likes?|"
@@ -34,11 +36,16 @@ _COUNTER = re.compile(
 _TICKER_NUMBER = re.compile(r"[+\-−]?\d[\d.,]*%?")
 
 
+def has_relative_time(text: str) -> bool:
+    """'1 hour ago', 'vor 2 Stunden', 'il y a 3 heures', 'hace 1 hora', '2 ore fa'."""
+    return bool(_RELATIVE_TIME.search(text))
+
+
 def _is_ticker(line: str) -> bool:
-    """A line of quotes: most of its tokens are prices or changes, and one is a percentage."""
+    """A line of quotes: a short line, a third of it prices and changes, one a percentage."""
     tokens = line.replace("|", " ").split()
     numbers = sum(bool(_TICKER_NUMBER.fullmatch(token)) for token in tokens)
-    return "%" in line and len(tokens) <= 20 and numbers >= max(2, len(tokens) / 2)
+    return "%" in line and len(tokens) <= 20 and numbers >= max(3, len(tokens) / 3)
 
 
 def mask_volatile(text: str) -> str:

@@ -133,7 +133,14 @@ def test_caption_credit_is_trimmed_and_alt_text_dropped():
 
 def test_a_repeated_body_paragraph_keeps_its_first_copy_and_repeated_short_lines_stay():
     body = "The vote was seven to two in favour of the new lane on Tuesday."
-    lines = ["Meal 2", body, "Meal 2", "Another paragraph of the article text here.", "Meal 2", body]
+    lines = [
+        "Meal 2",
+        body,
+        "Meal 2",
+        "Another paragraph of the article text here.",
+        "Meal 2",
+        body,
+    ]
     assert strip_boilerplate(lines) == lines[:5]
 
 
@@ -152,7 +159,8 @@ def test_reporting_that_names_the_us_or_talks_about_readers_is_body(line):
 
 
 @pytest.mark.parametrize(
-    "line", ["MAKING SPICED HONEY PEAR JAM", "KAZAKHSTAN WINS AGAIN", "VOLKSWAGEN ID. SPACE CONCEPT"]
+    "line",
+    ["MAKING SPICED HONEY PEAR JAM", "KAZAKHSTAN WINS AGAIN", "VOLKSWAGEN ID. SPACE CONCEPT"],
 )
 def test_a_subheading_in_capitals_is_body(line):
     assert line_rule(line) is None
@@ -174,12 +182,29 @@ FOREIGN_BODY = {
 
 @pytest.mark.parametrize("language", sorted(FOREIGN_BODY))
 def test_keyword_rules_are_off_for_languages_they_do_not_know(language):
-    lines = ["Ein erster Absatz, der lang genug ist, um als Text zu gelten."] + FOREIGN_BODY[language]
+    lines = ["Ein erster Absatz, der lang genug ist, um als Text zu gelten."] + FOREIGN_BODY[
+        language
+    ]
     assert strip_boilerplate(lines, language=language) == lines
     assert strip_boilerplate(lines, language=None) == lines  # undeclared: read as not English
 
 
 def test_symbol_furniture_goes_in_any_language():
-    lines = ["Der Gemeinderat hat am Dienstag über die neue Busspur beraten und abgestimmt.",
-             "© 2019 Sven Schreivogel", "Facebook Twitter WhatsApp"]
+    lines = [
+        "Der Gemeinderat hat am Dienstag über die neue Busspur beraten und abgestimmt.",
+        "© 2019 Sven Schreivogel",
+        "Facebook Twitter WhatsApp",
+    ]
     assert strip_boilerplate(lines, language="de") == lines[:1]
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("Jo Smith · Film reporter · 1 hour ago", "en"),
+        ("Updated 35 minutes ago", "en"),
+    ],
+)
+def test_a_byline_with_a_relative_time_is_furniture(line, language):
+    body = ["A group of visual effects artists has published an open letter to the actor.", line]
+    assert strip_boilerplate(body, language=language) == body[:1]
