@@ -62,7 +62,9 @@ def _is_alt_text(line: str) -> bool:
     return 0 < len(words(line)) <= 25 and not is_sentence(line) and not line.rstrip().endswith(":")
 
 
-def _spare_caps_subheads(lines: Sequence[str], rules: Sequence[str | None], drop: list[bool]) -> None:
+def _spare_caps_subheads(
+    lines: Sequence[str], rules: Sequence[str | None], drop: list[bool]
+) -> None:
     """Two or more shouted questions are the article's subheadings (AP's explainers), not teasers."""
     teasers = [index for index, rule in enumerate(rules) if rule == "is_caps_teaser"]
     questions = [index for index in teasers if lines[index].rstrip().endswith("?")]

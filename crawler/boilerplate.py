@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from storage.edits import has_relative_time
 
@@ -30,9 +31,10 @@ _REPORTED = re.compile(
 _QUOTED = re.compile(r"[“”\"]")
 
 
-def words(line: str) -> list[str]:
-    """The words of a line, letters and digits only."""
-    return _WORD.findall(line)
+@lru_cache(maxsize=4096)
+def words(line: str) -> tuple[str, ...]:
+    """The words of a line, letters and digits only (cached: every rule asks for them)."""
+    return tuple(_WORD.findall(line))
 
 
 def is_sentence(line: str) -> bool:
@@ -40,7 +42,11 @@ def is_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line.strip()))
 
 
+@lru_cache(maxsize=4096)
 def is_all_caps(line: str) -> bool:
+    """Nine in ten letters, and at least ten, are capitals."""
+    if len(line) > 400:  # a shouted teaser or button is short
+        return False
     letters = [char for char in line if char.isalpha()]
     return len(letters) >= 10 and sum(char.isupper() for char in letters) >= 0.9 * len(letters)
 
@@ -70,6 +76,8 @@ _AD_PLACE = re.compile(r"\b(below|after|above|continues?|skip|scroll|feedback)\b
 
 def is_ad_marker(line: str) -> bool:
     """'Advertisement', 'Article continues below advertisement', 'Story continues after ad'."""
+    if len(words(line)) > 12:
+        return False
     folded = " ".join(word.lower() for word in words(line))
     if _AD_ALONE.match(folded):
         return True
@@ -103,6 +111,8 @@ def _share_tokens(line: str) -> list[str]:
 
 def is_share_bar(line: str) -> bool:
     """'Link to FacebookShare to XShare to Email', 'Share on Facebook Share on Twitter'."""
+    if len(words(line)) > 20:
+        return False
     tokens = _share_tokens(line)
     if not tokens or len(tokens) > 20:
         return False
@@ -177,10 +187,9 @@ def is_prompt(line: str) -> bool:
     A sentence that only talks to or about readers ("you can sign up for a trial", "subscribers
     in the US") is reporting: the call must start the line or the line must be in capitals.
     """
-    if not _CALL_TO_ACTION.search(line) or len(words(line)) > 60:
+    if len(words(line)) > 60 or not (_IMPERATIVE_START.search(line) or is_all_caps(line)):
         return False
-    addressed = bool(_IMPERATIVE_START.search(line) or is_all_caps(line))
-    return addressed and not is_reported_speech(line)
+    return bool(_CALL_TO_ACTION.search(line)) and not is_reported_speech(line)
 
 
 _LEGAL = re.compile(
@@ -191,8 +200,27 @@ _LEGAL = re.compile(
 )
 
 
+# Substrings one of which every _LEGAL match holds: a cheap test before the regex.
+_LEGAL_MARKERS = (
+    "©",
+    "(c)",
+    "copyright",
+    "rights",
+    "trademark",
+    "acceptance",
+    "may ",
+    "affiliate",
+    "terms",
+)
+
+
 def is_legal(line: str) -> bool:
     """Copyright footers, terms-and-privacy lines, affiliate disclosures."""
+    if len(words(line)) > 80:  # a footer is a few lines of small print, not a paragraph
+        return False
+    lowered = line.lower()
+    if not any(marker in lowered for marker in _LEGAL_MARKERS):
+        return False
     return bool(_LEGAL.search(line)) and not is_reported_speech(line)
 
 
@@ -214,10 +242,10 @@ _HOUSE_VOICE = re.compile(r"\b((?i:we|our|you|your|please|thank you)|us)\b")
 
 def is_comment_policy(line: str) -> bool:
     """'We have no tolerance for comments containing ...', 'Leave a comment', '12 comments'."""
-    if _COMMENT_UI.match(line.strip().rstrip(":")):
-        return True
     if len(words(line)) > 60:  # a paragraph that reports on comments, not a policy notice
         return False
+    if _COMMENT_UI.match(line.strip().rstrip(":")):
+        return True
     return bool(
         _COMMENT_WORD.search(line) and _POLICY_WORD.search(line) and _HOUSE_VOICE.search(line)
     ) and not is_reported_speech(line)
@@ -257,7 +285,9 @@ def is_dateline_or_byline(line: str) -> bool:
     )
 
 
-_KICKER = re.compile(r"^(breaking( news)?|developing( story)?|live( updates)?|exclusive|watch|listen)$")
+_KICKER = re.compile(
+    r"^(breaking( news)?|developing( story)?|live( updates)?|exclusive|watch|listen)$"
+)
 
 
 def is_caps_teaser(line: str) -> bool:

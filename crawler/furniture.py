@@ -84,12 +84,7 @@ def _texts(elements) -> set[str]:
 def page_evidence(tree: lxml_html.HtmlElement) -> Evidence:
     """Link-outs and furniture blocks of a parsed page (read before trafilatura prunes it)."""
     links = {key for key in _texts(tree.iter("a")) if len(key.split()) <= MAX_LINK_WORDS}
-    containers = [
-        element
-        for element in tree.iter()
-        if isinstance(element.tag, str) and _is_furniture_element(element)
-    ]
-    blocks = [
-        inner for container in containers for inner in container.iter(*_BLOCKS)
-    ]
+    named = tree.xpath("//*[@class or @id] | //aside | //nav")
+    containers = [element for element in named if _is_furniture_element(element)]
+    blocks = [inner for container in containers for inner in container.iter(*_BLOCKS)]
     return Evidence(frozenset(links), frozenset(_texts(containers) | _texts(blocks)))

@@ -87,7 +87,9 @@ def _opening(text: str, title: str) -> str:
         paragraph = " ".join(paragraph.split())
         if paragraph and normalise_text(paragraph) != headline:
             cut = paragraph.split()
-            return paragraph if len(cut) <= FALLBACK_WORDS else " ".join(cut[:FALLBACK_WORDS]) + " …"
+            return (
+                paragraph if len(cut) <= FALLBACK_WORDS else " ".join(cut[:FALLBACK_WORDS]) + " …"
+            )
     return ""
 
 

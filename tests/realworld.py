@@ -60,16 +60,20 @@ def trafilatura_pages(root: Path) -> Iterator[RealPage]:
     if not index.exists():
         return
     for url, entry in json.loads(index.read_text(encoding="utf-8")).items():
-        for folder in ("eval", "cache"):
-            path = tests / folder / entry["file"]
-            if path.exists():
-                yield RealPage(
-                    name=url,
-                    html=decode_file(path.read_bytes()),
-                    expected=tuple(entry.get("with", ())),
-                    unexpected=tuple(entry.get("without", ())),
-                )
-                break
+        found = [
+            path
+            for folder in ("eval", "cache")
+            for path in (tests / folder / entry["file"], tests / folder / f"{entry['file']}.gz")
+            if path.exists()
+        ]
+        if found:
+            raw = found[0].read_bytes()
+            yield RealPage(
+                name=url,
+                html=decode_file(gzip.decompress(raw) if found[0].suffix == ".gz" else raw),
+                expected=tuple(entry.get("with", ())),
+                unexpected=tuple(entry.get("without", ())),
+            )
 
 
 def news_pages(root: Path) -> Iterator[RealPage]:
