@@ -8,6 +8,7 @@ furniture blocks), which is the evidence that holds in any language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from crawler.boilerplate import (
@@ -73,13 +74,33 @@ def _spare_caps_subheads(
             drop[index] = False
 
 
+_LABEL = re.compile(r"^[-•*]?\s*((?:[^\W\d_][\w’'.]*\s?){1,3}:)\s+")
+_TAG = re.compile(r"\s*\[[A-Z ]{2,20}\]\W*$")
+
+
+def _is_link_out(line: str, evidence: Evidence) -> bool:
+    """A link to another page, marked as one: shouted ('CLICK FOR FULL RESULTS'), after a list
+    label ('Related: <a>…</a>', 'READ MORE: <a>…</a>') or before a tag ('<a>…</a> [INSIGHT]').
+
+    A bare link in the body stays: there it is a source, a shop link or a resource list.
+    """
+    if looks_like_body(line):
+        return False
+    if is_all_caps(line) and evidence.is_link(line):
+        return True
+    label = _LABEL.match(line)
+    if label and is_list_heading(label.group(1)) and evidence.is_link(line[label.end() :]):
+        return True
+    tagged = _TAG.sub("", line)
+    return tagged != line and evidence.is_link(tagged)
+
+
 def _mark_markup(lines: Sequence[str], drop: list[bool], evidence: Evidence | None) -> None:
-    """Lines the markup calls furniture, and shouted lines that are one whole link."""
+    """Lines the markup calls furniture: named blocks, and link-outs (headlines of other pages)."""
     if evidence is None:
         return
     for index, line in enumerate(lines):
-        shouted_link = is_all_caps(line) and evidence.is_link(line)
-        if evidence.is_furniture(line) or shouted_link:
+        if evidence.is_furniture(line) or _is_link_out(line, evidence):
             drop[index] = True
 
 

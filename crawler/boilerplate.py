@@ -164,6 +164,7 @@ _CALL_TO_ACTION = re.compile(
     r"create (a|an|your) (free )?account|already (a subscriber|a member|have an account|registered)|"
     r"(download|get|install|try) (the|our) [\w!'’ ]{0,30}\bapp\b|click here|tap here|follow us|"
     r"(get|receive) (the|our) [\w!'’ ]{0,30}\b(briefing|digest|alerts?)|"
+    r"follow [\w!'’ ]{1,40} on (facebook|twitter|instagram|x|tiktok|linkedin|threads)|"
     r"join [\w!'’ ]{1,30} (for|to get|today|now)|for (full |unlimited |free )?access to|"
     r"(enter|provide|type) (a |your )?(valid )?e-?mail|valid e-?mail|unlock\w*|premium content|"
     r"(continue|keep|start) reading|read (the )?full (story|article)|"
@@ -195,7 +196,7 @@ def is_prompt(line: str) -> bool:
 _LEGAL = re.compile(
     r"(©|\(c\)\s*\d{4}|^\W*copyright\s*(©|\(c\)|\d{4})|\ball rights reserved\b|\bregistered trademark\b|"
     r"\bconstitutes acceptance\b|\bmay (receive|earn) (compensation|a commission)\b|"
-    r"\baffiliate (links?|commission)\b|\bterms (of|and) (use|service|conditions)\b.*\bprivacy\b)",
+    r"\baffiliate (links?|commission)\b|\bfor your personal,? non-?commercial use\b|\bterms (of|and) (use|service|conditions)\b.*\bprivacy\b)",
     re.IGNORECASE,
 )
 
@@ -252,7 +253,7 @@ def is_comment_policy(line: str) -> bool:
 
 
 _LIST_HEADING = re.compile(
-    r"^(latest( \w+)?|more( [\w!'’.&-]+){0,4}|related( \w+)?|recommended( \w+)?|trending( \w+)?|"
+    r"^(latest( \w+)?|more( [\w!'’.&-]+){0,4}|related( \w+)?|also|popular on [\w.-]+|recommended( \w+)?|trending( \w+)?|"
     r"popular( \w+)?|most (read|popular|viewed|shared|watched)|read (more|next|also)|also read|"
     r"you (may|might) (also )?like|don[’']t miss|top stories|see also|what to read next|"
     r"editors?[’']?s? picks?|further reading|around the web|from our partners|up next|"

@@ -26,6 +26,7 @@ from tests.pages import seed_pages, styled_pages
 from tests.realworld import (
     DATA_ENV,
     clean_body,
+    clean_record,
     data_root,
     evaluate,
     extract_all,
@@ -59,9 +60,11 @@ def _development_set() -> None:
             print(f"  {name:<12} no pages found")
             continue
         bare = extract_all(pages, bare_html_text)
+        record = extract_all(pages, clean_record)
         results = (
             ("trafilatura", evaluate(pages, bare)),
-            ("clean_html", evaluate(pages, extract_all(pages, clean_body), bare=bare)),
+            ("clean_html", evaluate(pages, extract_all(pages, clean_body), bare, record)),
+            ("+ title", evaluate(pages, record)),
         )
         for label, result in results:
             precision, recall, f1 = result.prf()

@@ -94,11 +94,24 @@ def bare_text(html: str) -> str:
 
 
 def clean_body(html: str) -> str:
-    """clean_html's body text (no title: the ground truths and bare trafilatura have none)."""
+    """clean_html's body text, as bare trafilatura's is scored ("" when it finds no article)."""
     try:
         return clean_html(html).text
     except ExtractionError:
         return ""
+
+
+def clean_record(html: str) -> str:
+    """What storywatch keeps of a page: clean_html's title, then its text.
+
+    Lost lines are counted against this: clean_html moves a headline that opens the body into
+    the title, where bare trafilatura leaves it in the text.
+    """
+    try:
+        article = clean_html(html)
+    except ExtractionError:
+        return ""
+    return f"{article.title}\n{article.text}"
 
 
 def _tokens(text: str) -> Counter[str]:
@@ -177,9 +190,16 @@ def extract_all(pages: list[RealPage], extract: Callable[[str], str]) -> dict[st
 
 
 def evaluate(
-    pages: list[RealPage], texts: dict[str, str], bare: dict[str, str] | None = None
+    pages: list[RealPage],
+    texts: dict[str, str],
+    bare: dict[str, str] | None = None,
+    kept: dict[str, str] | None = None,
 ) -> SetScore:
-    """Score one extractor's texts (page name -> text) on a set; with bare's, count lost lines."""
+    """Score one extractor's texts (page name -> text) on a set.
+
+    With `bare` (bare trafilatura's texts), count the body lines missing from `kept` (what
+    storywatch keeps, title included; default: `texts`).
+    """
     score = SetScore(by_tokens=bool(pages) and pages[0].truth is not None)
     for page in pages:
         text = texts[page.name]
@@ -189,5 +209,5 @@ def evaluate(
         else:
             _add_strings(score, page, text)
         if bare is not None:
-            _lost_lines(page, bare[page.name], text, score)
+            _lost_lines(page, bare[page.name], (kept or texts)[page.name], score)
     return score
