@@ -212,6 +212,7 @@ _LEGAL_MARKERS = (
     "may ",
     "affiliate",
     "terms",
+    "personal",
 )
 
 

@@ -116,8 +116,10 @@ def _p(text: str, cls: str = "") -> str:
 
 def _link(text: str) -> str:
     """A headline in a list of links to other stories, as outlets mark them up."""
+    # A fragment link: the replica crawls these pages, and a related story it does not serve
+    # would count as a failed fetch.
     slug = "-".join(text.lower().split()[:4])
-    return f'<p><a href="/news/{html.escape(slug)}">{html.escape(text)}</a></p>\n'
+    return f'<p><a href="#{html.escape(slug)}">{html.escape(text)}</a></p>\n'
 
 
 def _page(outlet: Outlet, body: Body, article_html: str, head_extra: str = "") -> str:
