@@ -23,7 +23,6 @@ from lxml import html as lxml_html
 
 __all__ = ["Evidence", "fold", "page_evidence"]
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NAME_TOKEN = re.compile(r"[a-z]+")
 FURNITURE_NAMES = frozenset(
     "share sharing sharebar social socials newsletter newsletters signup promo promos "
@@ -42,8 +41,12 @@ MIN_LINK_DENSITY = 0.5
 
 
 def fold(text: str) -> str:
-    """The words of a text, lower case, single spaces: the key lines and elements match on."""
-    return " ".join(_WORD.findall(text.lower()))
+    """Lower case, white space folded: the key lines and elements match on.
+
+    Only white space is folded (not punctuation): it is what trafilatura changes in a text,
+    and str.split is ten times cheaper than a word regex over every element of a page.
+    """
+    return " ".join(text.lower().split())
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,10 @@ def _is_furniture_element(element: lxml_html.HtmlElement) -> bool:
     named = any(token in FURNITURE_NAMES for token in _NAME_TOKEN.findall(names))
     if not (named or element.tag in _FURNITURE_TAGS):
         return False
-    total = len(fold(element.text_content()).split())
+    total = len(element.text_content().split())
     if total <= MAX_BLOCK_WORDS:
         return True
-    linked = sum(len(fold(link.text_content()).split()) for link in element.iter("a"))
+    linked = sum(len(link.text_content().split()) for link in element.iter("a"))
     return linked >= MIN_LINK_DENSITY * total
 
 
