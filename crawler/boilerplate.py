@@ -99,7 +99,8 @@ _NETWORKS = frozenset(
 _CAMEL_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def _share_tokens(line: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _share_tokens(line: str) -> tuple[str, ...]:
     """Words, with run-together buttons split: 'FacebookShare' -> 'facebook', 'share'."""
     tokens: list[str] = []
     for word in words(line):
@@ -107,7 +108,7 @@ def _share_tokens(line: str) -> list[str]:
             tokens.append(word.lower())
         else:
             tokens.extend(part.lower() for part in _CAMEL_JOIN.sub(" ", word).split())
-    return tokens
+    return tuple(tokens)
 
 
 def is_share_bar(line: str) -> bool:
@@ -141,6 +142,7 @@ _TRAILING_CREDIT = re.compile(
 _AGENCY_SLASH = re.compile(r"^[A-Z][\w.'’ -]{1,40}/[A-Z][\w.'’ -]{1,40}$")
 
 
+@lru_cache(maxsize=4096)
 def is_credit(line: str) -> bool:
     """'Source: mega', 'Photo: Getty Images', '(Reuters)', 'John Doe/AP'."""
     stripped = line.strip()
