@@ -26,6 +26,21 @@ PARAGRAPH_BREAK = "\n\n"
 MIN_ARTICLE_WORDS = 25
 
 
+# Scripts written without spaces between words: a run of them is several words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+CHARACTERS_PER_UNSPACED_WORD = 2  # Chinese and Japanese words average under two characters
+
+
+def word_count(lines: list[str]) -> int:
+    """Words in the lines; a run of Chinese, Japanese or Thai counts one word per two characters."""
+    total = 0
+    for line in lines:
+        for word in words(line):
+            unspaced = len(_UNSPACED.findall(word))
+            total += max(1, unspaced // CHARACTERS_PER_UNSPACED_WORD) if unspaced else 1
+    return total
+
+
 class ExtractionError(ValueError):
     """The document holds no article text."""
 
@@ -85,7 +100,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     if lines and _same_words(lines[0], title):
         lines = lines[1:]
     body = strip_boilerplate(lines, title=title, language=language, evidence=evidence)
-    if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
+    if word_count(body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(
         title=title or _title_from_body(body),
@@ -107,7 +122,7 @@ def clean_text(text: str) -> Article:
     # Before the headline stands only site chrome: logos, section names, "BREAKING NEWS".
     start = title_index + 1 if title_index is not None else 0
     body = strip_boilerplate(lines[start:], title=title or None)
-    if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
+    if word_count(body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(title=title or _title_from_body(body), text=PARAGRAPH_BREAK.join(body))
 

@@ -208,3 +208,19 @@ def test_symbol_furniture_goes_in_any_language():
 def test_a_byline_with_a_relative_time_is_furniture(line, language):
     body = ["A group of visual effects artists has published an open letter to the actor.", line]
     assert strip_boilerplate(body, language=language) == body[:1]
+
+
+def test_an_article_in_a_script_without_spaces_is_long_enough():
+    # NHK News Web Easy's shape (tests/eval in trafilatura's evaluation set): three short
+    # paragraphs of Japanese, about 140 characters, no spaces between words.
+    paragraphs = [
+        "子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、たたいたり蹴ったりしてはいけないと決まりました。",
+        "法律では虐待をした親に専門家が子どもの育て方を教えることも決まりました。",
+        "日本に前からある法律では、親には子どもを叱る権利があると決めています。",
+    ]
+    page = (
+        '<html lang="ja"><body><article><h1>虐待をなくすための法律</h1>'
+        + "".join(f"<p>{text}</p>" for text in paragraphs)
+        + "</article></body></html>"
+    )
+    assert clean_html(page).paragraphs == paragraphs
