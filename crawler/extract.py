@@ -12,17 +12,34 @@ from datetime import UTC, datetime
 
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
-from trafilatura.utils import load_html
+from trafilatura.utils import load_html, normalize_unicode
 from trafilatura.xml import xmltotxt
 
-from crawler.boilerplate import is_sentence, line_rule, strip_boilerplate, words
+from crawler.body import strip_boilerplate
+from crawler.boilerplate import is_sentence, line_rule, words
 from crawler.decoding import decode_html
+from crawler.furniture import page_evidence
 
 __all__ = ["Article", "ExtractionError", "clean_html", "clean_text"]
 
 PARAGRAPH_BREAK = "\n\n"
 # Fewer words than this is a navigation page, an error page or a teaser, not an article.
 MIN_ARTICLE_WORDS = 25
+
+
+# Scripts written without spaces between words: a run of them is several words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+CHARACTERS_PER_UNSPACED_WORD = 2  # Chinese and Japanese words average under two characters
+
+
+def word_count(lines: list[str]) -> int:
+    """Words in the lines; a run of Chinese, Japanese or Thai counts one word per two characters."""
+    total = 0
+    for line in lines:
+        for word in words(line):
+            unspaced = len(_UNSPACED.findall(word))
+            total += max(1, unspaced // CHARACTERS_PER_UNSPACED_WORD) if unspaced else 1
+    return total
 
 
 class ExtractionError(ValueError):
@@ -69,6 +86,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
         raise ExtractionError("not an HTML document")
     language = _page_language(tree)
     canonical = _declared_canonical(tree)
+    evidence = page_evidence(tree)
     document = bare_extraction(
         tree,
         url=url,
@@ -82,11 +100,13 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     title = _clean_title(document.title or "", document.sitename)
     if line_rule(title):  # a page whose <title> is its paywall prompt
         title = ""
-    lines = xmltotxt(document.body, False).splitlines()
+    # NFC as trafilatura's own extract() gives it: a page in decomposed form ("gepru\u0308ft")
+    # must read, match and dedupe as the same words.
+    lines = normalize_unicode(xmltotxt(document.body, False)).splitlines()
     if lines and _same_words(lines[0], title):
         lines = lines[1:]
-    body = strip_boilerplate(lines, title=title)
-    if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
+    body = strip_boilerplate(lines, title=title, language=language, evidence=evidence)
+    if word_count(body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(
         title=title or _title_from_body(body),
@@ -108,7 +128,7 @@ def clean_text(text: str) -> Article:
     # Before the headline stands only site chrome: logos, section names, "BREAKING NEWS".
     start = title_index + 1 if title_index is not None else 0
     body = strip_boilerplate(lines[start:], title=title or None)
-    if sum(len(words(line)) for line in body) < MIN_ARTICLE_WORDS:
+    if word_count(body) < MIN_ARTICLE_WORDS:
         raise ExtractionError("no article text found")
     return Article(title=title or _title_from_body(body), text=PARAGRAPH_BREAK.join(body))
 

@@ -19,6 +19,7 @@ from schedules.mailer import DeliveryError, SmtpSettings, deliver
 from schedules.run import RunReport, run_once
 from schedules.story_cli import add_story_commands, cmd_init, cmd_rejected, cmd_story
 from schedules.summary import LEGEND, source_table
+from storage.diffs import with_word_marks
 from storage.lock import CrawlLocked, crawl_lock
 from storage.outbox import delivery_problems
 from storage.reports import (
@@ -231,13 +232,14 @@ def cmd_diff(args: argparse.Namespace, config: Config, store: Store) -> int:
             return EXIT_FAILED
         diffs = article_diffs(session, article.id)
         print(f"article {article.id}: {article.title}")
+        print("(lines: - removed, + added sentences; ~ the words that changed: [-old-]{+new+})")
         if not diffs:
             print("one version only: nothing has changed since it was first stored")
         for diff in diffs:
             print(
                 f"\n{diff.created_at:%Y-%m-%d %H:%M} UTC  +{diff.added} -{diff.removed} sentences"
             )
-            print(diff.text)
+            print(with_word_marks(diff.text))
     return EXIT_OK
 
 

@@ -17,8 +17,8 @@ from email.utils import formatdate
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from storage.dedupe import normalise_text
-from storage.diffs import sentences
 from storage.outbox import Announcement
+from storage.sentences import paragraph_sentences
 
 EXCERPT_SENTENCES = 3
 NOVELTY_NGRAM = 4
@@ -61,11 +61,53 @@ def novelty_index(texts: Sequence[str]) -> set[str]:
     return seen
 
 
-def novel_excerpt(text: str, seen: set[str], wanted: int = EXCERPT_SENTENCES) -> str:
-    """The 2-3 sentences of a text that say most that stored coverage has not said."""
-    candidates = [s for s in sentences(text) if 8 <= len(s.split()) <= 70]
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+FALLBACK_WORDS = 60
+
+
+def _candidates(text: str, title: str, language: str | None) -> list[str]:
+    """Whole sentences of the body, the headline left out: what an excerpt may quote."""
+    headline = normalise_text(title)
+    found = []
+    for paragraph in paragraph_sentences(text, language):
+        for sentence in paragraph:
+            folded = normalise_text(sentence)
+            if headline and folded.startswith(headline):
+                continue  # the headline printed again at the top of the body
+            whole = sentence[0].isupper() or not sentence[0].isalpha()
+            if whole and _ENDS_SENTENCE.search(sentence) and 8 <= len(sentence.split()) <= 70:
+                found.append(sentence)
+    return found
+
+
+def _opening(text: str, title: str) -> str:
+    """The first paragraph that is not the headline, cut at a word to FALLBACK_WORDS words."""
+    headline = normalise_text(title)
+    for paragraph in text.split("\n"):
+        paragraph = " ".join(paragraph.split())
+        if paragraph and normalise_text(paragraph) != headline:
+            cut = paragraph.split()
+            return (
+                paragraph if len(cut) <= FALLBACK_WORDS else " ".join(cut[:FALLBACK_WORDS]) + " …"
+            )
+    return ""
+
+
+def novel_excerpt(
+    text: str,
+    seen: set[str],
+    wanted: int = EXCERPT_SENTENCES,
+    title: str = "",
+    language: str | None = None,
+) -> str:
+    """The 2-3 whole sentences of a text that say most that stored coverage has not said.
+
+    Sentences come from storage.sentences (abbreviations and dates do not end one), never the
+    headline, in text order; a text without a quotable sentence gives its opening paragraph.
+    """
+    candidates = _candidates(text, title, language)
     if not candidates:
-        return " ".join(text.split()[:60])
+        return _opening(text, title)
 
     def novelty(sentence: str) -> float:
         grams = _ngrams(sentence)
@@ -101,7 +143,7 @@ def item_context(item: Announcement, seen: set[str]) -> dict:
         "outlet": clean_header(item.outlet or "", 100),
         "published": f"{item.published_at:%d %b %Y}" if item.published_at else "",
         "link": safe_link(item.url),
-        "excerpt": novel_excerpt(item.text, seen) if item.kind == "new" else "",
+        "excerpt": novel_excerpt(item.text, seen, title=item.title) if item.kind == "new" else "",
         "change": f"{item.added} sentence(s) added, {item.removed} removed",
         "added_lines": [clean_header(line, 300) for line in added[:3]],
         "copies": [

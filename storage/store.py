@@ -22,6 +22,7 @@ from storage.candidates import CandidateQueue
 from storage.db import open_engine, session_factory
 from storage.dedupe import NearDuplicateIndex, fingerprint, signature
 from storage.diffs import diff_texts
+from storage.edits import is_edit
 from storage.lookups import find_article, known_by_key, latest_version, page_fetch
 from storage.models import (
     Alert,
@@ -349,16 +350,22 @@ def _revisit(
     if len(reading.snapshot.text) < TRUNCATION_RATIO * len(latest.text):
         return Saved(Outcome.TRUNCATED, article.id, latest.number, article.duplicate_of)
     # Another URL of the same article (an alias) is a rendering, not an edit: no new version.
-    if latest.text_hash == reading.text_hash or as_alias:
-        if latest.text_hash == reading.text_hash:
-            latest.etag = reading.snapshot.etag or latest.etag
-            latest.last_modified = reading.snapshot.last_modified or latest.last_modified
+    # Nor is a reading whose only changes are volatile (relative times, counters, layout).
+    snap = reading.snapshot
+    if as_alias or not is_edit(latest.title, latest.text, snap.title, snap.text):
+        if not as_alias:
+            latest.etag = snap.etag or latest.etag
+            latest.last_modified = snap.last_modified or latest.last_modified
         return Saved(Outcome.UNCHANGED, article.id, latest.number, article.duplicate_of)
     version = _new_version(article, reading, number=latest.number + 1)
     _update_article(article, reading)
     session.flush()
     change = diff_texts(
-        latest.text, version.text, f"version {latest.number}", f"version {version.number}"
+        latest.text,
+        version.text,
+        f"version {latest.number}",
+        f"version {version.number}",
+        titles=(latest.title, version.title),
     )
     session.add(
         Diff(

@@ -114,6 +114,14 @@ def _p(text: str, cls: str = "") -> str:
     return f"<p{attribute}>{html.escape(text)}</p>\n"
 
 
+def _link(text: str) -> str:
+    """A headline in a list of links to other stories, as outlets mark them up."""
+    # A fragment link: the replica crawls these pages, and a related story it does not serve
+    # would count as a failed fetch.
+    slug = "-".join(text.lower().split()[:4])
+    return f'<p><a href="#{html.escape(slug)}">{html.escape(text)}</a></p>\n'
+
+
 def _page(outlet: Outlet, body: Body, article_html: str, head_extra: str = "") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
@@ -157,7 +165,7 @@ def _render_ledger(body: Body, outlet: Outlet) -> str:
             _p(b[3], "promo"),
             f'<figure><img src="x.jpg"><figcaption>{html.escape(b[4])}</figcaption></figure>\n',
         ],
-        len(body.paragraphs): [_p(b[5]), _p(b[6]), _p(b[7]), _p(b[8])],
+        len(body.paragraphs): [_p(b[5]), _p(b[6]), _link(b[7]), _p(b[8])],
     }
     return _page(outlet, body, _interleave(body.paragraphs, inserts))
 
@@ -187,8 +195,8 @@ def _render_pulse(body: Body, outlet: Outlet) -> str:
             _p(b[0]),
             _p(b[1]),
             _p(b[6]),
-            _p(b[7]),
-            _p(b[8]),
+            _link(b[7]),
+            _link(b[8]),
             _p(b[9]),
         ],
     }
@@ -215,7 +223,7 @@ def _render_techwire(body: Body, outlet: Outlet) -> str:
         0: [_p(b[0])],
         2: [_p(b[1]), _p(b[8])],
         4: [_p(b[2])],
-        len(body.paragraphs): [_p(b[3]), _p(b[4]), _p(b[5]), _p(b[6]), _p(b[7])],
+        len(body.paragraphs): [_p(b[3]), _p(b[4]), _p(b[5]), _link(b[6]), _p(b[7])],
     }
     return _page(outlet, body, _interleave(body.paragraphs, inserts))
 

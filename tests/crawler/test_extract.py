@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.boilerplate import line_rule, strip_boilerplate
+from crawler.body import strip_boilerplate
+from crawler.boilerplate import line_rule
 from crawler.extract import ExtractionError, clean_html, clean_text
 from storage.dedupe import normalise_text
 from tests.extraction_figures import clean_text_of, score
@@ -130,14 +131,96 @@ def test_caption_credit_is_trimmed_and_alt_text_dropped():
     ]
 
 
-def test_repeated_furniture_goes_but_a_repeated_body_paragraph_keeps_its_first_copy():
+def test_a_repeated_body_paragraph_keeps_its_first_copy_and_repeated_short_lines_stay():
     body = "The vote was seven to two in favour of the new lane on Tuesday."
     lines = [
-        "Read on",
+        "Meal 2",
         body,
-        "Read on",
+        "Meal 2",
         "Another paragraph of the article text here.",
-        "Read on",
+        "Meal 2",
         body,
     ]
-    assert strip_boilerplate(lines) == [body, "Another paragraph of the article text here."]
+    assert strip_boilerplate(lines) == lines[:5]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Kutcher's comments angered much of the visual effects community in the US.",
+        "OpenAI plans to make Sora available to paying ChatGPT subscribers in the US later.",
+        "Users in the US will need to sign up for a waiting list first, the company said",
+        "If you just want Disney+, you can sign up for a free 7-day trial at $6.99 a month.",
+        "US regulators asked the platform to explain its community guidelines on comments",
+    ],
+)
+def test_reporting_that_names_the_us_or_talks_about_readers_is_body(line):
+    assert line_rule(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["MAKING SPICED HONEY PEAR JAM", "KAZAKHSTAN WINS AGAIN", "VOLKSWAGEN ID. SPACE CONCEPT"],
+)
+def test_a_subheading_in_capitals_is_body(line):
+    assert line_rule(line) is None
+
+
+# Real lines of non-English pages in trafilatura's evaluation set (tests/evaldata.json) that the
+# English rules once cut, and one each in French and Italian written in the same shape.
+FOREIGN_BODY = {
+    "de": [
+        "Mit unserem Newsletter erhalten Sie monatlich Informationen rund um das Urlaubsland.",
+        "Vollständig durchgerechnete Lösung",
+        "Gestaltung/Künstlerische Leitung",
+        "ORSO MARSICANO: 2019 UN ANNO DA RECORD",
+    ],
+    "fr": ["Crédit photo : un lecteur a partagé ses images du chantier de la gare."],
+    "it": ["Iscriviti alla newsletter del comune per ricevere gli avvisi sui cantieri."],
+}
+
+
+@pytest.mark.parametrize("language", sorted(FOREIGN_BODY))
+def test_keyword_rules_are_off_for_languages_they_do_not_know(language):
+    lines = ["Ein erster Absatz, der lang genug ist, um als Text zu gelten."] + FOREIGN_BODY[
+        language
+    ]
+    assert strip_boilerplate(lines, language=language) == lines
+    assert strip_boilerplate(lines, language=None) == lines  # undeclared: read as not English
+
+
+def test_symbol_furniture_goes_in_any_language():
+    lines = [
+        "Der Gemeinderat hat am Dienstag über die neue Busspur beraten und abgestimmt.",
+        "© 2019 Sven Schreivogel",
+        "Facebook Twitter WhatsApp",
+    ]
+    assert strip_boilerplate(lines, language="de") == lines[:1]
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("Jo Smith · Film reporter · 1 hour ago", "en"),
+        ("Updated 35 minutes ago", "en"),
+    ],
+)
+def test_a_byline_with_a_relative_time_is_furniture(line, language):
+    body = ["A group of visual effects artists has published an open letter to the actor.", line]
+    assert strip_boilerplate(body, language=language) == body[:1]
+
+
+def test_an_article_in_a_script_without_spaces_is_long_enough():
+    # NHK News Web Easy's shape (tests/eval in trafilatura's evaluation set): three short
+    # paragraphs of Japanese, about 140 characters, no spaces between words.
+    paragraphs = [
+        "子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、たたいたり蹴ったりしてはいけないと決まりました。",
+        "法律では虐待をした親に専門家が子どもの育て方を教えることも決まりました。",
+        "日本に前からある法律では、親には子どもを叱る権利があると決めています。",
+    ]
+    page = (
+        '<html lang="ja"><body><article><h1>虐待をなくすための法律</h1>'
+        + "".join(f"<p>{text}</p>" for text in paragraphs)
+        + "</article></body></html>"
+    )
+    assert clean_html(page).paragraphs == paragraphs
