@@ -36,21 +36,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from crawler.names import Name, find_names, name_words
-from crawler.story_terms import bigrams, derive_queries, key_terms, query_anchor, shared_quotes
+from crawler.story_terms import (
+    bigrams,
+    derive_queries,
+    event_terms,
+    key_terms,
+    query_anchor,
+    shared_quotes,
+)  # fmt: skip
 from crawler.vocabulary import Language, detect_language, tokens
 from storage.dedupe import normalise_text
 
 __all__ = ["Evidence", "StoryProfile", "build_profile"]
 
 MODEL_VERSION = "2"  # part of every profile's version: a new model re-scores rejected pages
-EVIDENCE_SCALE = 6.5  # E at which "what" reaches 1 - 1/e; calibrated on tests/crawler/stories
-LISTING_SCALE = 3.0  # a listing (title, description, URL words) has a few dozen words
+CORE_TERMS = 5
+SCALE_SHARE = 0.35
+MIN_SCALE = 1.0
+LISTING_SHARE = 0.45  # a listing (title, description, URL words) has a few dozen words
+CORE_SHARE = 0.2
+NO_CORE = 0.7
 QUOTE_SHINGLE = 6
 MAX_NAMES = 25
 # Other names are weaker evidence of the event than its words: the same people and places
 # appear in the anchor's other stories ("Xilingol" in Inner Mongolia's coal news).
 NAME_SHARE = 0.6
 PLACE_SHARE = 0.3
+LONE_ANCHOR = 0.6
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ class StoryProfile:
     shown: dict[str, str]  # each term as people read it: stem "plagu" -> "plague"
     lang: Language = field(repr=False)
     _quote_shingles: frozenset[str] = field(default=frozenset(), repr=False)
+    core_terms: tuple[str, ...] = ()  # the event's most central terms (story_terms.event_terms)
 
     @property
     def entities(self) -> tuple[str, ...]:
@@ -101,7 +114,7 @@ class StoryProfile:
     def version(self) -> str:
         """12 hex digits that change whenever anything the score uses changes."""
         state = repr((MODEL_VERSION, sorted(self.terms.items()), sorted(self.anchors.items()),
-                      self.queries, sorted(self._quote_shingles)))  # fmt: skip
+                      self.queries, sorted(self._quote_shingles), self.core_terms))  # fmt: skip
         return hashlib.sha256(state.encode("utf-8")).hexdigest()[:12]
 
     def relevance(self, text: str) -> float:
@@ -111,10 +124,20 @@ class StoryProfile:
     def listing_score(self, text: str) -> float:
         """0..1 for a candidate's listing text (title, description, URL words): the same
         evidence on a smaller scale, to rank candidates before fetching them."""
-        return self.explain(text, scale=LISTING_SCALE).score
+        return self.explain(text, listing=True).score
 
-    def explain(self, text: str, scale: float = EVIDENCE_SCALE) -> Evidence:
-        """The score and its reasons; `scale` is E at which "what" reaches 1 - 1/e."""
+    @property
+    def core(self) -> dict[str, float]:
+        """The event's core: its CORE_TERMS heaviest words and phrases (names left out)."""
+        return {term: self.terms[term] for term in self.core_terms if term in self.terms}
+
+    @property
+    def scale(self) -> float:
+        """E at which "what" reaches 1 - 1/e: SCALE_SHARE of the core's summed weight."""
+        return max(MIN_SCALE, SCALE_SHARE * sum(self.core.values()))
+
+    def explain(self, text: str, listing: bool = False) -> Evidence:
+        """The score and its reasons (see the module docstring)."""
         words = tokens(text)
         words += [part for word in words if "-" in word for part in word.split("-") if part]
         stems = [self.lang.stem(word) for word in words]
@@ -125,10 +148,20 @@ class StoryProfile:
         found = sorted((t for t in self.terms if t in present), key=lambda t: -self.terms[t])
         evidence = sum(self.terms[t] for t in found)
         quote = self._quote_share(normalise_text(text))
-        what = max(1.0 - math.exp(-evidence / scale), quote)
+        scale = self.scale * (LISTING_SHARE if listing else 1.0)
+        what = max(1.0 - math.exp(-evidence / scale), quote) * self._context(found)
         score = round(what if anchor is not None else 0.0, 4)
         shown = tuple(self.shown.get(term, term) for term in found)
         return Evidence(score, anchor, shown, round(evidence, 2), round(quote, 2))
+
+    def _context(self, found: Sequence[str]) -> float:
+        """1, less LONE_ANCHOR when no other story name corroborates the anchor and less
+        NO_CORE when none of the event's core terms is used."""
+        keys = {name.key for name in self.names} - set(self.anchors)
+        factor = 1.0 if keys.intersection(found) or not keys or not self.anchors else LONE_ANCHOR
+        core = self.core
+        share = sum(core[t] for t in found if t in core) / (sum(core.values()) or 1.0)
+        return factor * (NO_CORE + (1 - NO_CORE) * min(1.0, share / CORE_SHARE))
 
     def _quote_share(self, normal: str) -> float:
         if not self._quote_shingles:
@@ -154,10 +187,11 @@ def build_profile(texts: Sequence[str], queries: Sequence[str] = ()) -> StoryPro
         anchors, extra = _derived_anchor(names, lang), {}
         chosen = derive_queries(names, topic, shown, texts, lang)
     terms = _what_terms(names, topic, anchors, extra, len(texts), lang)
+    core = (*extra, *event_terms(topic, texts, lang))[:CORE_TERMS]
     quotes, shingles = shared_quotes(texts, QUOTE_SHINGLE)
     shown |= {name.key: name.display for name in names} | {w: w for w in extra}
     return StoryProfile(
-        lang.code, tuple(names), terms, quotes, chosen, anchors, shown, lang, shingles
+        lang.code, tuple(names), terms, quotes, chosen, anchors, shown, lang, shingles, core
     )
 
 

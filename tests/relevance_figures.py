@@ -11,7 +11,12 @@ from collections.abc import Callable, Sequence
 
 from crawler.profile import StoryProfile, build_profile
 from tests.crawler.stories import (
-    SEED_COUNTS, EvalStory, Figures, evaluate, held_out_stories, load_stories,
+    SEED_COUNTS,
+    EvalStory,
+    Figures,
+    evaluate,
+    held_out_stories,
+    load_stories,
 )  # fmt: skip
 
 Builder = Callable[[Sequence[str]], StoryProfile]
