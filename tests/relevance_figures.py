@@ -1,7 +1,8 @@
 """Relevance figures on the evaluation set (tests/crawler/stories), for `make bench`.
 
 Precision and recall at the default min_relevance (0.5), per story and pooled, for profiles
-built from the first 1, 2 and 5 seeds of each story; then listing_score's ranking quality.
+built from the first 1, 2 and 5 seeds of each story; the held-out stories (held_out/, never used
+to set the model) in a table of their own; then listing_score's ranking quality.
 """
 
 from __future__ import annotations
