@@ -5,6 +5,10 @@ Each `NAME.toml` holds `seeds` (5 texts; the 1- and 2-seed cases use the first 1
 of the story) and `off` (texts that are not, near-misses first). Every story's off-story texts
 also include the other stories' on-story texts, so each story is judged against 60+ others.
 The texts were written for storywatch's tests (see each file's header).
+
+`held_out/` holds stories the model was never tuned on (`held_out_stories()`): their figures
+are reported apart, as the honest estimate for a story nobody has seen. Each is judged against
+its own off-story texts and every tuned story's on-story texts.
 """
 
 from __future__ import annotations
@@ -56,12 +60,24 @@ class Figures:
 
 @cache
 def load_stories() -> tuple[EvalStory, ...]:
-    raw = {path.stem: tomllib.loads(path.read_text("utf-8")) for path in sorted(HERE.glob("*.toml"))}
-    stories = [_story(key, data) for key, data in raw.items()]
+    """The stories the model was calibrated on, each judged against the others' on-story texts."""
+    stories = _read(HERE)
     return tuple(
         EvalStory(**{**s.__dict__, "others": tuple(t for o in stories if o is not s for t in o.on)})
         for s in stories
     )
+
+
+@cache
+def held_out_stories() -> tuple[EvalStory, ...]:
+    """Stories kept out of calibration (held_out/), judged against every tuned story's on texts."""
+    tuned = tuple(t for story in load_stories() for t in story.on)
+    return tuple(EvalStory(**{**s.__dict__, "others": tuned}) for s in _read(HERE / "held_out"))
+
+
+def _read(folder: Path) -> list[EvalStory]:
+    raw = {path.stem: tomllib.loads(path.read_text("utf-8")) for path in sorted(folder.glob("*.toml"))}
+    return [_story(key, data) for key, data in raw.items()]
 
 
 def _story(key: str, data: dict) -> EvalStory:
