@@ -19,7 +19,10 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-__all__ = ["ARTICLE_TYPES", "LISTING_TYPES", "PageKind", "page_kind"]
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = ["ARTICLE_TYPES", "LISTING_TYPES", "PageKind", "page_kind", "prose_paragraphs"]
 
 PageKind = Literal["article", "listing", "unknown"]
 
@@ -53,6 +56,31 @@ def page_kind(html: str) -> PageKind:
     if listings:
         return "listing"
     return "article" if _og_type(html) == "article" else "unknown"
+
+
+# A paragraph of running prose: this many words outside links. News paragraphs run 20-40 words
+# (the outlet-style pages in tests/pages.py: 11-34, median 20); a listing's teasers are mostly
+# links, or shorter; three such paragraphs make a page read as an article.
+PROSE_WORDS = 20
+ARTICLE_PROSE = 3
+
+
+def prose_paragraphs(html: str, enough: int = ARTICLE_PROSE) -> int:
+    """How many <p> of running prose (PROSE_WORDS words outside links) a page has, counting up
+    to `enough`: the fallback when a page says nothing of itself. An article page has several;
+    a section or tag page, whose text is headlines and short teasers, has none or one."""
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return 0
+    found = 0
+    for paragraph in tree.iter("p"):
+        linked = sum(len(a.text_content().split()) for a in paragraph.iter("a"))
+        if len(paragraph.text_content().split()) - linked >= PROSE_WORDS:
+            found += 1
+            if found >= enough:
+                break
+    return found
 
 
 def _og_type(html: str) -> str:

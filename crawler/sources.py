@@ -66,7 +66,7 @@ def feed_links(body: bytes, base_url: str) -> Iterator[Link]:
     feed = feedparser.parse(body, response_headers={"content-location": base_url})
     if not feed.entries and not feed.get("version"):
         start = document_start(body)
-        raise UnreadableSource(f"not an RSS or Atom feed: {_reason(feed)}; starts {start}")
+        raise UnreadableSource(f"not an RSS or Atom feed: {_reason(feed, body)}; starts {start}")
     return iter([link for link in (_entry_link(e, base_url) for e in feed.entries) if link])
 
 
@@ -89,7 +89,15 @@ def _entry_link(entry, base_url: str) -> Link | None:
     )
 
 
-def _reason(feed) -> str:
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html\b)", re.IGNORECASE)
+
+
+def _reason(feed, body: bytes) -> str:
+    """Why a document is no feed, in a reader's words rather than feedparser's."""
+    if not body.strip():
+        return "the answer is empty"
+    if _HTML_START.match(body[:512].lstrip(UTF8_BOM)):
+        return "it is an HTML page"
     error = feed.get("bozo_exception")
     return str(error).splitlines()[0] if error else "no RSS or Atom root element"
 

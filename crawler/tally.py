@@ -38,6 +38,11 @@ def count(stats, source: str, what: str, amount: int = 1) -> None:
         stats.inc_value(f"{PREFIX}{source}/{what}", amount)
 
 
+def ensure(stats, source: str) -> None:
+    """Give a source its row even when it listed nothing (a silent source shows as zeros)."""
+    stats.inc_value(f"{PREFIX}{source}/listed", 0)
+
+
 def source_tallies(stats: Mapping[str, object]) -> dict[str, dict[str, int]]:
     """{source: {count: number}} from a crawl's stats, every count present, `unfinished` derived."""
     tallies: dict[str, dict[str, int]] = {}

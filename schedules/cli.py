@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -97,6 +98,12 @@ def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
             "this process crawls alone",
             file=sys.stderr,
         )
+    if config.story.since and config.story.since > datetime.now(UTC):
+        print(
+            f"storywatch: story.since is in the future ({config.story.since:%Y-%m-%d}): "
+            "every entry dated before it is outside the window",
+            file=sys.stderr,
+        )
     if config.crawl.max_age:
         print(
             "storywatch: crawl.max_age is no longer used: coverage is what appears from the "
@@ -172,11 +179,16 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
     print(
         f"crawl: {counts['pages_fetched']} pages fetched, {counts['new']} new, "
         f"{counts['updated']} updated, {counts['duplicate']} duplicates, "
-        f"{counts['irrelevant']} irrelevant, {counts['not_modified'] + counts['known_skipped']} "
-        f"known and unchanged, {counts['failed']} failed"
+        f"{counts['irrelevant']} irrelevant, {counts['unchanged'] + counts['not_modified']} "
+        f"unchanged, {counts['known_skipped']} known and not due, {counts['failed']} failed"
     )
     if report.since is not None:
-        print(f"story window: from {report.since:%Y-%m-%d} (story.since)")
+        origin = (
+            "story.since"
+            if config is None or config.story.since
+            else "the earliest seed date less story.since_margin"
+        )
+        print(f"story window: from {report.since:%Y-%m-%d} ({origin})")
     for line in source_table(report.sources):
         print(line)
     if counts.get("rescored"):

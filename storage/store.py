@@ -37,7 +37,7 @@ from storage.models import (
 )
 from storage.records import Known, Outcome, Saved, Snapshot
 from storage.rejections import RejectedText, keep_text
-from storage.urls import canonicalize_url, choose_canonical, registered_domain
+from storage.urls import canonicalize_url, choose_canonical, reader_address, registered_domain
 
 __all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store", "find_article"]
 
@@ -330,7 +330,8 @@ def _new_version(article: Article, reading: _Reading, number: int) -> Version:
         title=snap.title,
         text=snap.text,
         text_hash=reading.text_hash,
-        url=snap.url or reading.canonical_url,  # the address as fetched, for readers
+        # Where readers go: the page's same-site canonical address, else where it was fetched.
+        url=reader_address(snap.url, snap.declared_canonical) if snap.url else None,
         fetched_at=reading.at,
         etag=snap.etag,
         last_modified=snap.last_modified,

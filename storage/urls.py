@@ -15,7 +15,14 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import tldextract
 from w3lib.url import safe_url_string
 
-__all__ = ["canonicalize_url", "choose_canonical", "is_amp", "registered_domain", "same_site"]
+__all__ = [
+    "canonicalize_url",
+    "choose_canonical",
+    "is_amp",
+    "reader_address",
+    "registered_domain",
+    "same_site",
+]
 
 TRACKING_PARAMS = frozenset(
     {
@@ -155,10 +162,15 @@ def choose_canonical(fetched_url: str, declared: str | None) -> str:
     A canonical on another site is a claim, not an identity: trusting it would let any page
     overwrite another outlet's record.
     """
-    fetched = canonicalize_url(fetched_url)
+    return canonicalize_url(reader_address(fetched_url, declared))
+
+
+def reader_address(fetched_url: str, declared: str | None) -> str:
+    """Where a reader finds the page, as an address (not canonicalised): its same-site
+    rel=canonical (an AMP rendering points at the full page), else the URL it was fetched at."""
     if not declared:
-        return fetched
+        return fetched_url
     absolute = urljoin(fetched_url, declared.strip())
-    if urlsplit(absolute).scheme not in ("http", "https") or not same_site(absolute, fetched):
-        return fetched
-    return canonicalize_url(absolute)
+    if urlsplit(absolute).scheme not in ("http", "https") or not same_site(absolute, fetched_url):
+        return fetched_url
+    return absolute

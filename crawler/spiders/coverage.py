@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import scrapy
@@ -34,7 +34,7 @@ from crawler.gnews import LINK_META, GoogleNews, GoogleNewsError
 from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.address import UnsafeAddress
 from crawler.middlewares.known import AlreadyKnown, is_due
-from crawler.pagetype import page_kind
+from crawler.pagetype import ARTICLE_PROSE, page_kind, prose_paragraphs
 from crawler.profile import StoryProfile
 from crawler.settings import config_settings
 from crawler.sources import (
@@ -47,7 +47,7 @@ from crawler.sources import (
     sitemap_links,
 )
 from crawler.story import load_story, window_start
-from crawler.tally import count
+from crawler.tally import count, ensure
 from storage.candidates import Pending
 from storage.urls import canonicalize_url, same_site
 
@@ -75,10 +75,16 @@ class CoverageSpider(scrapy.Spider):
         self.since = since or window_start(config, story.seeds, None)
         self.queries = self.profile.queries
         self.frontier = Frontier(self.since, config.crawl.max_pages_per_run)
+        # Clocks differ and time zones are misdeclared; a day ahead is still credible.
+        self._latest_credible = datetime.now(UTC) + timedelta(days=1)
         self.sources = {source.label: source for source in config.sources}
         # Source documents requested and not yet read, per source (tokens in request meta).
         self._listing: dict[str, set[int]] = {label: set() for label in self.sources}
         self._tokens = itertools.count()
+        self._sitemaps_read = {
+            canonicalize_url(s.url) for s in config.sources if s.kind == "sitemap"
+        }
+        self._retry_next: list[Pending] = []  # fetches that failed in transit: next run again
         self._links = LinkExtractor(unique=True)  # Scrapy's IGNORED_EXTENSIONS: no files
 
     @classmethod
@@ -165,11 +171,16 @@ class CoverageSpider(scrapy.Spider):
         body = self._sitemap_body(response, source)
         entries = self._read(response, source, lambda: sitemap_links(body, response.url))
         children = entries.sitemaps if entries else []
+        repeats = 0
         for child in children:
             if child.published is not None and child.published < self.since:
                 count(self.crawler.stats, source.label, "old_sitemaps")
+            elif not self._first_reading(child.url):
+                repeats += 1
             elif depth < MAX_SITEMAP_DEPTH:
                 yield self._source_request(child.url, source, kind="sitemap", depth=depth + 1)
+        if repeats:
+            self._source_failure(response, source, f"lists {repeats} sitemap(s) read already")
         articles = entries.articles if entries else None
         if entries and entries.skipped:
             count(self.crawler.stats, source.label, "unusable", entries.skipped)
@@ -177,6 +188,14 @@ class CoverageSpider(scrapy.Spider):
                 response, source, f"{entries.skipped} entries without a usable URL skipped"
             )
         yield from self._listed(response, source, articles, also_listed=len(children))
+
+    def _first_reading(self, url: str) -> bool:
+        """A sitemap not yet requested in this run (an index may list itself, or loop)."""
+        key = canonicalize_url(url)
+        if key in self._sitemaps_read:
+            return False
+        self._sitemaps_read.add(key)
+        return True
 
     def _sitemap_body(self, response: Response, source: SourceConfig) -> bytes | None:
         """The sitemap's bytes, a .xml.gz file unpacked within DOWNLOAD_MAXSIZE (else None)."""
@@ -223,7 +242,7 @@ class CoverageSpider(scrapy.Spider):
         yield from self._flush(source)
 
     def _source_failure(self, response: Response, source: SourceConfig, reason: str) -> None:
-        named = f" '{source.name}'" if source.name else ""
+        named = f" '{source.label}'" if source.label != response.url else ""
         record_failure(self.crawler.stats, f"{source.kind} source{named} {response.url}: {reason}")
 
     # --- the frontier ----------------------------------------------------------------------
@@ -232,6 +251,9 @@ class CoverageSpider(scrapy.Spider):
         """One listed link becomes a candidate (counted as listed); returns 1."""
         # Other schemes are offered too: the address guard refuses them with a line each.
         address = link.url.split("#", 1)[0]
+        if link.published is not None and link.published > self._latest_credible:
+            link = replace(link, published=None)  # a date in the future is no date
+            self.crawler.stats.inc_value("storywatch/future_dates")
         key = address if self.google_news.is_link(address) else canonicalize_url(address)
         candidate = Pending(
             source=source.label,
@@ -314,8 +336,12 @@ class CoverageSpider(scrapy.Spider):
             leftovers.setdefault(candidate.source, []).append(candidate)
         queue = crawl_store(self.crawler).candidates
         limit = MAX_WAITING_RUNS * self.config.crawl.max_pages_per_run
+        for candidate in self._retry_next:  # not capped: failed in transit, kept for next run
+            leftovers.setdefault(candidate.source, []).append(candidate)
+        retried = {id(c) for c in self._retry_next}
         for label, waiting in leftovers.items():
-            count(self.crawler.stats, label, "capped", len(waiting))
+            ensure(self.crawler.stats, label)
+            count(self.crawler.stats, label, "capped", sum(id(c) not in retried for c in waiting))
             waiting.sort(key=lambda c: c.score, reverse=True)
             queue.replace(label, waiting[:limit])
 
@@ -343,10 +369,20 @@ class CoverageSpider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("storywatch/listing_pages")
             count(self.crawler.stats, source.label, "not_coverage")
-        if source.kind == "page" and kind != "article" and candidate.depth <= self.config.crawl.max_depth:
+        if self._follows(response, source, candidate, kind):
             for link in self._page_links(response):
                 self._offer(link, source, candidate.depth + 1)
             yield from self._flush(source)
+
+    def _follows(self, response: Response, source: SourceConfig, candidate, kind: str) -> bool:
+        """A section page's link is followed when it is a listing within max_depth: the page
+        says so, or says nothing and has no run of prose paragraphs (an article's menu links
+        are never candidates)."""
+        if source.kind != "page" or candidate.depth > self.config.crawl.max_depth:
+            return False
+        if kind == "unknown" and _is_html(response):
+            return prose_paragraphs(response.text) < ARTICLE_PROSE
+        return kind == "listing"
 
     # --- Google News links: their page, then batchexecute, then the publisher (crawler/gnews) ---
 
@@ -439,6 +475,20 @@ class CoverageSpider(scrapy.Spider):
         if article:
             refused = failure.check(UnsafeAddress) is not None
             count(stats, meta["source"], "refused" if refused else "failed")
+            self._after_failed_fetch(failure, request)
+
+    def _after_failed_fetch(self, failure, request) -> None:
+        """A page that is gone (404, 410) is remembered like any page read, so it is asked
+        again only as a known page is; one that failed in transit (a timeout, a refused
+        connection, an outage) waits for the next run like a capped candidate."""
+        candidate = request.meta.get("candidate")
+        if candidate is None:
+            return
+        if failure.check(HttpError):
+            if failure.value.response.status in (404, 410):
+                crawl_store(self.crawler).record_page(candidate.key, "gone")
+        elif not failure.check(IgnoreRequest):
+            self._retry_next.append(candidate)
 
 
 # Site furniture that is never coverage nor a listing of it: accounts, legal pages, feeds.

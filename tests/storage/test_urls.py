@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.urls import canonicalize_url, choose_canonical, is_amp, registered_domain
+from storage.urls import (
+    canonicalize_url,
+    choose_canonical,
+    is_amp,
+    reader_address,
+    registered_domain,
+)
 
 label = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
 hosts = st.builds(
@@ -128,3 +134,15 @@ def test_registered_domain():
 )
 def test_amp_renderings_are_recognised(url, amp):
     assert is_amp(url) is amp
+
+
+def test_readers_get_the_full_pages_address_not_the_amp_rendering():
+    amp = "https://pulse.example/2024/06/kutcher-sora/amp/"
+    assert (
+        reader_address(amp, "/2024/06/kutcher-sora/")
+        == "https://pulse.example/2024/06/kutcher-sora/"
+    )
+    # Another site's canonical is a claim, not an address we send readers to.
+    assert reader_address(amp, "https://elsewhere.example/x") == amp
+    assert reader_address(amp, "javascript:alert(1)") == amp
+    assert reader_address(amp, None) == amp
