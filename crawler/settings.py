@@ -33,6 +33,23 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOAD_VERIFY_CERTIFICATES = True
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429, 522, 524]
+# Scrapy 2.19's own list (its download handlers' transport errors: DownloadTimeoutError,
+# ResponseDataLossError, DownloadConnectionRefusedError...) plus Twisted's for the HTTP/1.1
+# handler; a name that does not resolve is never retried (crawler.middlewares.retry).
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "twisted.internet.error.TimeoutError",
+    "twisted.internet.error.TCPTimedOutError",
+    "twisted.web.client.ResponseFailed",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 STORYWATCH_RETRY_DELAY = 1.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
