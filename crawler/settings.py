@@ -19,10 +19,18 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "storywatch/0.1 (news monitor; +https://github.com/storywatch/storywatch)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl: an HTTP server on 127.0.0.1 that runs Python sent to it with a
+# token kept under ~/.local/state. A crawl needs no listener at all (tests/crawler/test_faults).
+REMOTE_CONTROL_ENABLED = False
+MEMDEBUG_ENABLED = False
+# Longer URLs are dropped and counted (`urllength/request_ignored_count`, and the spider's
+# `long_urls`): storage columns hold 2,048 characters (PostgreSQL varchar(2048)).
+URLLENGTH_LIMIT = 2048
 COOKIES_ENABLED = False  # no cookie from one site ever travels to another
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps decompressed bodies (HttpCompressionMiddleware)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than its Content-Length is an error
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 5
 AUTOTHROTTLE_ENABLED = True
@@ -57,13 +65,18 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.known.ConditionalRequestMiddleware": 60,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.redirects.RedirectLoopMiddleware": 650,
+    "crawler.middlewares.complete.CompleteBodyMiddleware": 595,  # outside HttpCompression
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.crawlstore.CrawlStore": 100, "crawler.progress.ProgressLine": 500}
+EXTENSIONS = {
+    "crawler.crawlstore.CrawlStore": 100,
+    "crawler.budget.DownloadsAtBudget": 200,
+    "crawler.progress.ProgressLine": 500,
+}
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"
 STORYWATCH_EXTRACT_WORKERS = 2
 STORYWATCH_PROGRESS = False
@@ -90,5 +103,6 @@ def config_settings(config: Config) -> dict:
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "CLOSESPIDER_TIMEOUT": crawl.budget_seconds,
         "DOWNLOAD_SLOTS": slots,
     }

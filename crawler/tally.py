@@ -26,7 +26,9 @@ PREFIX = "storywatch/source/"
 SUPPLY = ("listed", "carried")
 FATES = ("outside_window", "repeated", "known", "capped", "fetched")
 OUTCOMES = ("stored", "unchanged", "not_coverage", "refused", "failed")
-EXTRA = ("old_sitemaps",)  # child sitemaps not fetched: their lastmod is before the window
+# Not listed, counted: child sitemaps whose lastmod is before the window; links longer than
+# URLLENGTH_LIMIT; links beyond a document's cap (crawler.spiders.coverage MAX_LINKS).
+EXTRA = ("old_sitemaps", "long_urls", "links_over_cap")
 COUNTS = (*SUPPLY, *FATES, *OUTCOMES, "unfinished", *EXTRA)
 
 

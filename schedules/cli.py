@@ -175,7 +175,7 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
     for line in source_table(report.sources):
         print(line)
     if config is not None:
-        print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
+        print(f"run {report.run_id} {report.status}; database: {_shown(config.database_url)}")
 
 
 def _shown(database_url: str) -> str:
