@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from crawler.config import Config, ConfigError, load_config
 from schedules.alerts import DeliveryReport, send_outbox, test_message
@@ -16,8 +17,10 @@ from schedules.daemon import next_run, run_daemon
 from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.mailer import DeliveryError, SmtpSettings, deliver
+from schedules.printable import PrintableStream
 from schedules.run import RunReport, run_once
 from schedules.summary import LEGEND, source_table
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.lock import CrawlLocked, crawl_lock
 from storage.outbox import delivery_problems
 from storage.reports import (
@@ -69,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not isinstance(sys.stdout, PrintableStream):  # web text never reaches a terminal raw
+        sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     if args.command == "demo":
         return cmd_demo(args)
+    config = None
     try:
         config = load_config(getattr(args, "config", None))
         if args.command == "daemon":
@@ -83,6 +89,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrawlLocked as exc:
         print(f"storywatch: {exc}; not starting another", file=sys.stderr)
         return EXIT_BUSY
+    except SQLAlchemyError as exc:
+        print(f"storywatch: database {_shown_safe(config)}: {_reason(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except ImportError as exc:  # a database URL whose driver is not installed
+        print(
+            f"storywatch: database {_shown_safe(config)}: {exc.name} is not installed",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except OSError as exc:  # a lock file or log that cannot be written: no space, no rights
+        print(
+            f"storywatch: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return EXIT_FAILED
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's first line (never the SQL and its parameters); a busy lock said plainly."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "database is locked" in text:
+        return f"{text}: another process held it past the {SQLITE_BUSY_TIMEOUT_MS // 1000} s busy timeout"
+    return text
+
+
+def _shown_safe(config: Config | None) -> str:
+    try:
+        return _shown(config.database_url) if config is not None else "(no config)"
+    except ArgumentError:
+        return "(not a database URL)"
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
