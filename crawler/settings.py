@@ -40,6 +40,8 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOAD_VERIFY_CERTIFICATES = True
+# The address guard again at connection time (DNS rebinding): crawler.resolver.
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429, 522, 524]
 # Scrapy 2.19's own list (its download handlers' transport errors: DownloadTimeoutError,

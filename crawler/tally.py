@@ -27,8 +27,9 @@ SUPPLY = ("listed", "carried")
 FATES = ("outside_window", "repeated", "known", "capped", "fetched")
 OUTCOMES = ("stored", "unchanged", "not_coverage", "refused", "failed")
 # Not listed, counted: child sitemaps whose lastmod is before the window; links longer than
-# URLLENGTH_LIMIT; links beyond a document's cap (crawler.spiders.coverage MAX_LINKS).
-EXTRA = ("old_sitemaps", "long_urls", "links_over_cap")
+# URLLENGTH_LIMIT; links beyond a document's cap (crawler.spiders.coverage MAX_LINKS); links
+# in a scheme never fetched (file:, data:, ftp:, javascript:).
+EXTRA = ("old_sitemaps", "long_urls", "links_over_cap", "bad_scheme")
 COUNTS = (*SUPPLY, *FATES, *OUTCOMES, "unfinished", *EXTRA)
 
 

@@ -36,6 +36,7 @@ NOTES = {
     "old_sitemaps": "child sitemap(s) not fetched (before window)",
     "long_urls": "link(s) over 2,048 characters not fetched (URLLENGTH_LIMIT)",
     "links_over_cap": "link(s) beyond the document's cap not read",
+    "bad_scheme": "link(s) in a scheme never fetched (file:, data:, ftp:, javascript:)",
 }
 
 

@@ -19,11 +19,12 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
+from twisted.internet.error import DNSLookupError
 
 from crawler.budget import BudgetSpent
 from crawler.config import Config, SourceConfig, load_config
@@ -36,6 +37,7 @@ from crawler.middlewares.complete import decompresses_fully
 from crawler.middlewares.known import AlreadyKnown, is_due
 from crawler.pagetype import page_kind
 from crawler.profile import StoryProfile
+from crawler.resolver import refusal
 from crawler.settings import config_settings
 from crawler.sources import (
     Link,
@@ -229,7 +231,14 @@ class CoverageSpider(scrapy.Spider):
 
     def _offer(self, link: Link, source: SourceConfig, depth: int) -> int:
         """One listed link becomes a candidate; returns 1 if it was counted as listed."""
-        if urlsplit(link.url).scheme not in ("http", "https"):
+        scheme = urlsplit(link.url).scheme
+        if scheme not in ("http", "https"):  # file:, data:, ftp:, javascript: never fetched
+            count(self.crawler.stats, source.label, "bad_scheme")
+            record_failure(
+                self.crawler.stats,
+                f"{source.kind} source {source.label}: entry {link.url[:120]}: "
+                f"scheme {scheme!r} is not fetched",
+            )
             return 0
         if len(link.url) > self.settings.getint("URLLENGTH_LIMIT"):
             count(self.crawler.stats, source.label, "long_urls")
@@ -398,7 +407,10 @@ class CoverageSpider(scrapy.Spider):
             if article:
                 count(stats, meta["source"], "refused")
             return
-        if failure.check(HttpError):
+        connect_refusal = refusal(urlsplit(request.url).hostname)
+        if connect_refusal and failure.check(DNSLookupError, CannotResolveHostError):
+            reason = connect_refusal  # crawler.resolver: a rebinding name, caught at connection
+        elif failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             reason = str(failure.value) or "skipped"
@@ -408,7 +420,7 @@ class CoverageSpider(scrapy.Spider):
         named = f" '{name}'" if what.endswith("source") and name and name != request.url else ""
         record_failure(stats, f"{what}{named} {request.url}: {reason}")
         if article:
-            refused = failure.check(UnsafeAddress) is not None
+            refused = failure.check(UnsafeAddress) is not None or reason == connect_refusal
             count(stats, meta["source"], "refused" if refused else "failed")
 
 

@@ -217,3 +217,25 @@ def test_nothing_listens_while_a_crawl_runs(project):
             process.communicate(timeout=60)
     assert listening == []
     assert process.returncode == 0
+
+
+def test_a_rebinding_name_never_reaches_the_private_address(project):
+    """First lookup public (the middleware's check), later ones 127.0.0.2 (the connection)."""
+    with ReplicaWeb() as web:
+        outlet = web.outlet("rebound")  # 127.0.0.2, what the name rebinds to
+        outlet.put("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+        outlet.put("/feed.xml", rss("Rebound", []), FEED)
+        url = f"http://news.rebind.test:{outlet.host.split(':')[1]}/feed.xml"
+        write_config(project, f'[[sources]]\nkind = "feed"\nurl = "{url}"\n')
+        command = [sys.executable, "-m", "tests.crawler.rebinding", "crawl", "--no-alerts"]
+        done = subprocess.run(
+            [*command, "--config", str(project / "storywatch.toml")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        reached = list(outlet.requests)
+    assert done.returncode == 0, done.stderr
+    assert reached == []  # neither robots.txt nor the feed was requested from 127.0.0.2
+    (line,) = failure_lines(done, url)
+    assert "loopback or private address (127.0.0.2)" in line
