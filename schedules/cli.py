@@ -21,7 +21,7 @@ from schedules.printable import PrintableStream
 from schedules.run import RunReport, run_once
 from schedules.summary import LEGEND, source_table
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
-from storage.lock import CrawlLocked, crawl_lock
+from storage.lock import CrawlLocked, crawl_lock, daemon_holder, daemon_lock
 from storage.outbox import delivery_problems
 from storage.reports import (
     article_counts,
@@ -274,12 +274,7 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         per_source = articles_per_source(session)
         problems = delivery_problems(session)
     print(f"story: {config.story.name}   database: {_shown(config.database_url)}")
-    upcoming = next_run(config)
-    print(
-        f"next scheduled run: {upcoming:%Y-%m-%d %H:%M:%S %Z}"
-        if upcoming
-        else "next scheduled run: none (no daemon has scheduled one)"
-    )
+    print(_daemon_line(config))
     print(
         f"articles: {counts['articles']} ({counts['seeds']} seeds, {counts['duplicates']} "
         f"duplicates), versions: {counts['versions']}, alerts waiting: {counts['outbox']}"
@@ -304,6 +299,17 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
     for source, found in per_source:
         print(f"  {found:>5}  {source}")
     return EXIT_OK
+
+
+def _daemon_line(config: Config) -> str:
+    """Whether a daemon runs on this database, and its next run only if one does."""
+    holder = daemon_holder(config.database_url, config.base_dir)
+    upcoming = next_run(config)
+    if holder is None:
+        kept = "; its stored schedule resumes when one starts" if upcoming else ""
+        return f"daemon: not running (no run is scheduled){kept}"
+    when = f"{upcoming:%Y-%m-%d %H:%M:%S %Z}" if upcoming else "not yet scheduled"
+    return f"daemon: running ({holder}); next scheduled run: {when}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -343,7 +349,8 @@ def cmd_daemon(config: Config) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    return run_daemon(config)
+    with daemon_lock(config.database_url, config.base_dir):  # one daemon per database
+        return run_daemon(config)
 
 
 if __name__ == "__main__":
