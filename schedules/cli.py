@@ -108,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _reason(exc: SQLAlchemyError) -> str:
     """The driver's first line (never the SQL and its parameters); a busy lock said plainly."""
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "disk I/O error" in text or "disk is full" in text:
+        return f"{text}: is the disk full? nothing half-written was kept; run again once there is space"
     if "database is locked" in text:
         return f"{text}: another process held it past the {SQLITE_BUSY_TIMEOUT_MS // 1000} s busy timeout"
     return text

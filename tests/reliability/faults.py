@@ -219,13 +219,13 @@ def disk_full() -> bool:
             subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
             site.put("/feed.xml", rss("Full", entries), FEED)
             full = storywatch(project, "crawl", "--no-alerts")
-            verdict = integrity(project)
             filler.unlink()
+            verdict = integrity(project)  # once space is back: did the full disk corrupt it?
             after = storywatch(project, "crawl", "--no-alerts")
             stored = query(project, "SELECT count(*) FROM articles WHERE seed_file IS NULL")[0][0]
         finally:
             subprocess.run(["umount", "-l", str(project / "data")], capture_output=True)
-    said = [line for line in full.stderr.splitlines() if "full" in line.lower()]
+    said = [line for line in full.stderr.splitlines() if "disk" in line.lower()]
     ok = first.returncode == 0 and "Traceback" not in full.stderr and said and verdict == "ok"
     ok = ok and after.returncode == 0 and stored == 3
     return report(
