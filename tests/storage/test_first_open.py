@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 
+from tests.commands import storywatch
+
 OPEN = """
 import sys, time
 from storage.store import Store
@@ -32,9 +34,7 @@ def _open_together(url: str, processes: int) -> list[subprocess.CompletedProcess
         )
         for _ in range(processes)
     ]
-    return [
-        subprocess.CompletedProcess(p.args, p.wait(60), *p.communicate()) for p in running
-    ]
+    return [subprocess.CompletedProcess(p.args, p.wait(60), *p.communicate()) for p in running]
 
 
 def test_concurrent_first_opens_all_succeed_and_migrate_once(tmp_path):
@@ -45,3 +45,23 @@ def test_concurrent_first_opens_all_succeed_and_migrate_once(tmp_path):
         versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert len(versions) == 1
+
+
+def test_every_first_open_path_survives_a_concurrent_one(project):
+    """crawl, status and export started together on a new database: all succeed."""
+
+    config = str(project / "storywatch.toml")
+    commands = [["crawl", "--no-alerts"], ["status"], ["export"], ["status"]]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "schedules.cli", *args, "--config", config],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    results = [(p.wait(120), p.communicate()[1]) for p in running]
+    assert [code for code, _ in results] == [0, 0, 0, 0], [err[-300:] for _, err in results]
+    assert not any("Traceback" in err for _, err in results)
+    assert "completed" in storywatch(project, "status").stdout
