@@ -35,6 +35,7 @@ from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.address import UnsafeAddress
 from crawler.middlewares.complete import decompresses_fully
 from crawler.middlewares.known import AlreadyKnown, is_due
+from crawler.middlewares.retry import RetryLater
 from crawler.pagetype import page_kind
 from crawler.profile import StoryProfile
 from crawler.resolver import refusal
@@ -393,6 +394,8 @@ class CoverageSpider(scrapy.Spider):
         """One line per failed request; a 304 and a robots.txt refusal are not failures."""
         request = failure.request
         meta = request.meta
+        if failure.check(RetryLater):
+            return  # the request comes back after its wait (crawler.middlewares.retry)
         if not failure.check(AlreadyKnown, BudgetSpent):  # budget: counted as unfinished
             self._count_failure(failure, request)
         if not meta.get("article") and meta.get("source") in self.sources:

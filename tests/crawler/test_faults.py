@@ -239,3 +239,37 @@ def test_a_rebinding_name_never_reaches_the_private_address(project):
     assert reached == []  # neither robots.txt nor the feed was requested from 127.0.0.2
     (line,) = failure_lines(done, url)
     assert "loopback or private address (127.0.0.2)" in line
+
+
+def test_a_429_backs_off_its_own_host_and_no_other(project):
+    """One download slot in all (concurrency 1): a retry waiting in an asyncio.sleep would
+    stall every host for its Retry-After; waiting in its host's slot stalls only that host."""
+    answers = iter([429])
+    with ReplicaWeb() as web:
+        limited, other = web.outlet("limited"), web.outlet("other")
+
+        def rate_limited(handler) -> None:
+            if next(answers, 200) == 429:
+                send(handler, 429, b"slow down", **{"Retry-After": "4"})
+            else:
+                send(handler, 200, rss("Limited", []).encode(), FEED)
+
+        limited_feed = limited.handle("/feed.xml", rate_limited)
+        pages = [
+            other.put(f"/2024/06/kutcher-sora-{n}", article(n, f"Other {n}")) for n in range(3)
+        ]
+        other_feed = other.put(
+            "/feed.xml", rss("Other", [Entry(u, "K S", time.time()) for u in pages]), FEED
+        )
+        write_config(
+            project,
+            "[crawl]\nallow_private_addresses = true\nconcurrency = 1\nobey_robots = false\n"
+            f'[[sources]]\nkind = "feed"\nurl = "{limited_feed}"\n'
+            f'[[sources]]\nkind = "feed"\nurl = "{other_feed}"\n',
+        )
+        done = crawl(project)
+        tries = [seen.at for seen in limited.requests if seen.path == "/feed.xml"]
+        others = [seen.at for seen in other.requests if seen.path.startswith("/2024/06/")]
+    assert done.returncode == 0, done.stderr
+    assert len(tries) == 2 and tries[1] - tries[0] >= 3.9  # Retry-After honoured
+    assert len(others) == 3 and max(others) < tries[1]  # the other host went on meanwhile

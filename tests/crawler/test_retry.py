@@ -8,7 +8,6 @@ from email.utils import formatdate
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.core.downloader import Slot
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
@@ -23,16 +22,16 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError
 
 from crawler import settings as storywatch_settings
-from crawler.middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
+from crawler.middlewares.retry import BackoffRetryMiddleware, RetryLater, retry_after_seconds
 
 
 @pytest.fixture
-def slots() -> dict[str, Slot]:
-    return {"slow.example": Slot(2, 0.0, 0.0), "other.example": Slot(2, 0.0, 0.0)}
+def later() -> list[tuple[float, Request]]:
+    return []
 
 
 @pytest.fixture
-def middleware(slots):
+def middleware(later):
     settings = Settings()
     settings.setmodule(storywatch_settings, priority="project")
     wanted = {
@@ -42,47 +41,47 @@ def middleware(slots):
     }
     crawler = get_crawler(Spider, settings_dict={**wanted, "TWISTED_REACTOR_ENABLED": False})
     crawler.spider = crawler._create_spider("test")
-    built = BackoffRetryMiddleware(crawler.settings, lambda: slots)
+    built = BackoffRetryMiddleware(crawler.settings, lambda wait, r: later.append((wait, r)))
     built.crawler = crawler
     return built
 
 
 def request(**meta) -> Request:
-    return Request("https://slow.example/a", meta={"download_slot": "slow.example", **meta})
+    return Request("https://slow.example/a", errback=lambda failure: None, meta=meta)
 
 
-def test_a_503_is_retried_at_once_and_the_wait_goes_into_the_hosts_slot(middleware, slots):
-    before = time.monotonic()
-    retry = middleware.process_response(request(), Response("https://slow.example/a", 503))
-    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1  # no await, no sleep
-    assert slots["slow.example"].delay == 1.0 and slots["slow.example"].lastseen >= before
-    assert slots["other.example"].delay == 0.0  # other hosts go on
-    second = middleware.process_response(retry, Response(retry.url, 502))
-    assert slots["slow.example"].delay == 2.0 and second.meta["retry_times"] == 2
+def test_a_503_leaves_the_downloader_and_comes_back_after_its_wait(middleware, later):
+    with pytest.raises(RetryLater):  # no await, no sleep: the download slot is free at once
+        middleware.process_response(request(), Response("https://slow.example/a", 503))
+    ((wait, retry),) = later
+    assert wait == 1.0 and retry.meta["retry_times"] == 1 and retry.dont_filter
+    with pytest.raises(RetryLater):
+        middleware.process_response(retry, Response(retry.url, 502))
+    assert later[1][0] == 2.0 and later[1][1].meta["retry_times"] == 2
     stats = middleware.crawler.stats
     assert stats.get_value("retry/count") == 2 and stats.get_value("retry/backoff_seconds") == 3
 
 
-def test_the_slot_delay_is_put_back_after_the_next_good_answer(middleware, slots):
-    retry = middleware.process_response(request(), Response("https://slow.example/a", 504))
-    assert slots["slow.example"].delay == 1.0
-    middleware.process_response(retry, Response(retry.url, 200))
-    assert slots["slow.example"].delay == 0.0
+def test_a_request_without_errback_is_retried_at_once_as_scrapy_does(middleware, later):
+    robots = Request("https://slow.example/robots.txt")
+    retry = middleware.process_response(robots, Response(robots.url, 503))
+    assert isinstance(retry, Request) and later == []
 
 
 @pytest.mark.parametrize(("header", "wait"), [(b"7", 7.0), (None, 1.0), (b"soon", 1.0)])
-def test_429_waits_as_long_as_retry_after_asks(middleware, slots, header, wait):
+def test_429_waits_as_long_as_retry_after_asks(middleware, later, header, wait):
     headers = {"Retry-After": header} if header else {}
-    retry = middleware.process_response(
-        request(), Response("https://slow.example/a", 429, headers=headers)
-    )
-    assert isinstance(retry, Request) and slots["slow.example"].delay == wait
+    with pytest.raises(RetryLater):
+        middleware.process_response(
+            request(), Response("https://slow.example/a", 429, headers=headers)
+        )
+    assert later[0][0] == wait
 
 
-def test_429_asking_for_an_hour_gives_up_for_this_run(middleware, slots):
+def test_429_asking_for_an_hour_gives_up_for_this_run(middleware, later):
     answer = Response("https://slow.example/a", 429, headers={"Retry-After": "3600"})
     assert middleware.process_response(request(), answer) is answer
-    assert slots["slow.example"].delay == 0.0
+    assert later == []
 
 
 def test_retry_after_as_an_http_date():
@@ -108,14 +107,15 @@ def test_retries_end_after_retry_times_and_dont_retry_is_honoured(middleware):
         ConnectionLost(),
     ],
 )
-def test_transport_failures_are_retried_with_backoff(middleware, slots, error):
-    retry = middleware.process_exception(request(), error)
-    assert isinstance(retry, Request) and slots["slow.example"].delay == 1.0
+def test_transport_failures_are_retried_with_backoff(middleware, later, error):
+    with pytest.raises(RetryLater):
+        middleware.process_exception(request(), error)
+    assert later[0][0] == 1.0
 
 
 @pytest.mark.parametrize(
     "error", [CannotResolveHostError("no such name"), DNSLookupError(), IgnoreRequest("robots")]
 )
-def test_unresolvable_names_and_refusals_are_not_retried(middleware, slots, error):
+def test_unresolvable_names_and_refusals_are_not_retried(middleware, later, error):
     assert middleware.process_exception(request(), error) is None
-    assert slots["slow.example"].delay == 0.0
+    assert later == []
