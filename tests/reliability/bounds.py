@@ -149,6 +149,7 @@ def fuzz(examples: int = 2000) -> bool:
             "-q",
             "-p",
             "no:cacheprovider",
+            "--timeout=1800",
             "tests/crawler/test_hostile_input.py",
         ],
         capture_output=True,
