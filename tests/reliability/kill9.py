@@ -11,6 +11,7 @@ cannot commit together); the figures count such resends separately.
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 from collections import defaultdict
 
@@ -51,6 +52,14 @@ def stored(project) -> list[str]:
     ]
 
 
+def _stored_count(project) -> int:
+    """Articles stored when the crawl was killed (0 if it died before the schema was made)."""
+    try:
+        return len(stored(project))
+    except sqlite3.OperationalError:
+        return 0
+
+
 def run(trials: int = 20, seed: int = 20240608) -> bool:
     box = Mailbox()
     smtp = start_server(box)
@@ -69,11 +78,15 @@ def run(trials: int = 20, seed: int = 20240608) -> bool:
 def _trials(trials, seed, feed, port, box, titles, expected, span) -> bool:
     rng = random.Random(seed)
     problems, kills, resends, started = [], 0, 0, time.monotonic()
+    at, before, mailed = [], [], []  # kill times; articles stored and messages sent by then
     for trial in range(trials):
         box.messages.clear()
         project = new_project(config(feed, port))
         killed = storywatch(project, "crawl", kill_after=rng.uniform(0.3, span))
         kills += killed.returncode == -9
+        at.append(killed.seconds)
+        before.append(_stored_count(project))
+        mailed.append(len(box.messages))
         final = storywatch(project, "crawl")
         announced = defaultdict(set)  # title -> Message-IDs of the messages that carry it
         for message in box.messages:
@@ -92,6 +105,8 @@ def _trials(trials, seed, feed, port, box, titles, expected, span) -> bool:
                 f"integrity {integrity(project)}, exit {final.returncode}"
             )
     figure = (
+        f"killed at {min(at):.1f}-{max(at):.1f} s with {min(before)}-{max(before)} articles "
+        f"stored and {min(mailed)}-{max(mailed)} digests sent; "
         f"{trials} trials (seed {seed}), {kills} killed mid-run, {len(expected)} articles "
         f"each, 0 lost/doubled: {not problems}, same-Message-ID resends {resends}, "
         f"{time.monotonic() - started:.0f} s"
