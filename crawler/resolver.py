@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
+from crawler.config import ConfigError, load_config
 from crawler.middlewares.address import address_problem
 
 # Why a name was refused, by name: Twisted reports any resolver failure as "no results for
@@ -40,12 +41,7 @@ class GuardedResolver(CachingThreadedResolver):
     def from_crawler(cls, crawler, reactor) -> GuardedResolver:
         settings = crawler.settings
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
-        return cls(
-            reactor,
-            cache_size,
-            settings.getfloat("DNS_TIMEOUT"),
-            settings.getbool("STORYWATCH_ALLOW_PRIVATE_ADDRESSES"),
-        )
+        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"), _allow_private(settings))
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()):  # noqa: N802 (Twisted's)
         resolving = super().getHostByName(name, timeout)
@@ -59,3 +55,14 @@ class GuardedResolver(CachingThreadedResolver):
             _REFUSED[name] = f"refused: {name} is {problem} ({address}) when connecting"
             raise RefusedAddress(f"refused: {name} is {problem} ({address}) when connecting")
         return address
+
+
+def _allow_private(settings) -> bool:
+    """crawl.allow_private_addresses. Under `scrapy crawl coverage` the reactor's resolver is
+    built from the project settings, before the spider reads storywatch.toml: read it here."""
+    if settings.get("STORYWATCH_DATABASE_URL"):
+        return settings.getbool("STORYWATCH_ALLOW_PRIVATE_ADDRESSES")
+    try:
+        return load_config(settings.get("STORYWATCH_CONFIG")).crawl.allow_private_addresses
+    except ConfigError:
+        return False  # the spider reports the config error itself

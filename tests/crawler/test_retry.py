@@ -18,6 +18,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response
 from scrapy.settings import Settings
+from scrapy.utils.reactor import is_reactor_installed
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError
 
@@ -39,7 +40,11 @@ def middleware(later):
         for key in dir(storywatch_settings)
         if key.startswith(("RETRY", "STORYWATCH_RETRY"))
     }
-    crawler = get_crawler(Spider, settings_dict={**wanted, "TWISTED_REACTOR_ENABLED": False})
+    # No reactor needed; but an earlier test in the session may have installed one.
+    reactor = (
+        {"TWISTED_REACTOR": None} if is_reactor_installed() else {"TWISTED_REACTOR_ENABLED": False}
+    )
+    crawler = get_crawler(Spider, settings_dict={**wanted, **reactor})
     crawler.spider = crawler._create_spider("test")
     built = BackoffRetryMiddleware(crawler.settings, lambda wait, r: later.append((wait, r)))
     built.crawler = crawler
