@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: crawl test lint bench demo clean
+.PHONY: crawl test lint bench demo reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+# Faults, hostile input and a 10-minute soak, one line per case (~25 min; the disk-full case
+# mounts a small tmpfs and needs root). SOAK_SECONDS shortens the soak.
+reliability: $(STAMP)
+	$(BIN)/python -m tests.reliability
 
 clean:
 	rm -rf $(VENV) *.egg-info

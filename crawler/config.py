@@ -110,6 +110,19 @@ class CrawlConfig(_Section):
     page_timeout: float = Field(default=20.0, gt=0, le=600)  # seconds to extract one page
     download_timeout: float = Field(default=30.0, gt=0, le=600)
     user_agent: str = ""  # your own, with your contact; default: storywatch's
+    # A crawl ends itself cleanly after this long (Scrapy's CLOSESPIDER_TIMEOUT): what it read
+    # is stored, what it did not reach waits for the next run. Keep it under schedule.timeout.
+    budget: str = "45m"
+
+    @field_validator("budget")
+    @classmethod
+    def _valid_budget(cls, value: str) -> str:
+        parse_every(value)
+        return value
+
+    @property
+    def budget_seconds(self) -> int:
+        return parse_every(self.budget)
 
     @field_validator("max_age")
     @classmethod

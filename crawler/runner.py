@@ -17,6 +17,9 @@ from crawler.settings import config_settings
 from crawler.spiders.coverage import CoverageSpider
 from crawler.tally import source_tallies
 
+# The run's status when the crawl did not finish, by Scrapy's finish_reason.
+STOP_STATUS = {"shutdown": "interrupted", "closespider_timeout": "timed out"}
+
 
 @dataclass
 class CrawlResult:
@@ -69,6 +72,11 @@ def run_crawl(
     reason = stats.get("finish_reason", "not started")
     if reason == "shutdown":  # SIGTERM/SIGINT: in-flight pages finished, the rest next run
         failures.append("the crawl was stopped by a signal; what it read is stored")
+    elif reason == "closespider_timeout":
+        failures.append(
+            f"the crawl reached its time budget ({config.crawl.budget}, crawl.budget); what it "
+            "read is stored, the rest waits for the next run"
+        )
     elif reason != "finished":
         failures.append(
             f"the crawl stopped early ({reason}); see {settings.get('LOG_FILE') or 'the log'}"
@@ -78,5 +86,5 @@ def run_crawl(
         failures=failures,
         sources=source_tallies(stats),
         finished=reason == "finished",
-        stop_status="interrupted" if reason == "shutdown" else "failed",
+        stop_status=STOP_STATUS.get(reason, "failed"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from crawler.extract import Article, ExtractionError, clean_html, clean_text
@@ -54,7 +54,10 @@ def load_manifest(folder: Path) -> dict[str, SeedFacts]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SeedError(f"{path}: cannot read the seed manifest: {exc}") from None
     facts: dict[str, SeedFacts] = {}
-    for index, entry in enumerate(raw.get("seed", [])):
+    entries = raw.get("seed", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SeedError(f"{path}: seed: expected [[seed]] tables")
+    for index, entry in enumerate(entries):
         name = entry.get("file")
         if not isinstance(name, str):
             raise SeedError(f"{path}: seed[{index}].file: required key is missing")
@@ -66,7 +69,14 @@ def _facts(entry: dict, where: str) -> SeedFacts:
     unknown = set(entry) - {"file", "outlet", "author", "published", "title", "url"}
     if unknown:
         raise SeedError(f"{where}.{sorted(unknown)[0]}: unknown key")
+    for key in ("outlet", "author", "title", "url"):
+        if not isinstance(entry.get(key, ""), str):
+            raise SeedError(f"{where}.{key}: expected a string, got {entry[key]!r}")
     published = entry.get("published")
+    if isinstance(published, date) and not isinstance(published, datetime):
+        published = datetime.combine(published, time(), tzinfo=UTC)
+    if published is not None and not isinstance(published, str | datetime):
+        raise SeedError(f"{where}.published: expected a date, got {published!r}")
     if isinstance(published, str):
         try:
             published = datetime.fromisoformat(published)

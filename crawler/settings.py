@@ -19,10 +19,18 @@ NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "storywatch/0.1 (news monitor; +https://github.com/storywatch/storywatch)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl: an HTTP server on 127.0.0.1 that runs Python sent to it with a
+# token kept under ~/.local/state. A crawl needs no listener at all (tests/crawler/test_faults).
+REMOTE_CONTROL_ENABLED = False
+MEMDEBUG_ENABLED = False
+# Longer URLs are dropped and counted (`urllength/request_ignored_count`, and the spider's
+# `long_urls`): storage columns hold 2,048 characters (PostgreSQL varchar(2048)).
+URLLENGTH_LIMIT = 2048
 COOKIES_ENABLED = False  # no cookie from one site ever travels to another
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps decompressed bodies (HttpCompressionMiddleware)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a body shorter than its Content-Length is an error
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_MAXDELAY = 5
 AUTOTHROTTLE_ENABLED = True
@@ -32,7 +40,26 @@ CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DOWNLOAD_VERIFY_CERTIFICATES = True
+# The address guard again at connection time (DNS rebinding): crawler.resolver.
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 408, 429, 522, 524]
+# Scrapy 2.19's own list (its download handlers' transport errors: DownloadTimeoutError,
+# ResponseDataLossError, DownloadConnectionRefusedError...) plus Twisted's for the HTTP/1.1
+# handler; a name that does not resolve is never retried (crawler.middlewares.retry).
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.DownloadTimeoutError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    "twisted.internet.error.TimeoutError",
+    "twisted.internet.error.TCPTimedOutError",
+    "twisted.web.client.ResponseFailed",
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
 STORYWATCH_RETRY_DELAY = 1.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -40,13 +67,18 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.known.ConditionalRequestMiddleware": 60,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.redirects.RedirectLoopMiddleware": 650,
+    "crawler.middlewares.complete.CompleteBodyMiddleware": 595,  # outside HttpCompression
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.crawlstore.CrawlStore": 100, "crawler.progress.ProgressLine": 500}
+EXTENSIONS = {
+    "crawler.crawlstore.CrawlStore": 100,
+    "crawler.budget.DownloadsAtBudget": 200,
+    "crawler.progress.ProgressLine": 500,
+}
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"
 STORYWATCH_EXTRACT_WORKERS = 2
 STORYWATCH_PROGRESS = False
@@ -75,5 +107,6 @@ def config_settings(config: Config) -> dict:
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "CONCURRENT_REQUESTS": crawl.concurrency,
         "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "CLOSESPIDER_TIMEOUT": crawl.budget_seconds,
         "DOWNLOAD_SLOTS": slots,
     }

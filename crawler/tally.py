@@ -26,9 +26,11 @@ PREFIX = "storywatch/source/"
 SUPPLY = ("listed", "carried")
 FATES = ("outside_window", "repeated", "known", "capped", "fetched")
 OUTCOMES = ("stored", "unchanged", "not_coverage", "refused", "failed")
-# Not candidates, so outside the identities: child sitemaps not fetched (their lastmod is
-# before the window), and sitemap entries whose <loc> is no usable URL (relative, empty).
-EXTRA = ("old_sitemaps", "unusable")
+# Not candidates, so outside the identities: child sitemaps whose lastmod is before the window;
+# sitemap entries whose <loc> is no usable URL (relative, empty); links longer than
+# URLLENGTH_LIMIT; links beyond a document's cap (crawler.spiders.coverage MAX_LINKS); links in
+# a scheme never fetched (file:, data:, ftp:, javascript:).
+EXTRA = ("old_sitemaps", "unusable", "long_urls", "links_over_cap", "bad_scheme")
 COUNTS = (*SUPPLY, *FATES, *OUTCOMES, "unfinished", *EXTRA)
 
 

@@ -51,7 +51,9 @@ def _send_batch(store: Store, config: Config, batch, seen, report: DeliveryRepor
             report.broken += 1
     if not ids:
         return True
-    digest = compose(contexts, ids, config.story.name, config.alerts.from_, config.alerts.to)
+    digest = compose(
+        contexts, ids, config.story.name, config.alerts.from_, config.alerts.to, store.identity
+    )
     try:
         refused = deliver(digest.message, SmtpSettings.from_config(config.alerts))
     except DeliveryError as exc:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from crawler.config import Config, ConfigError, load_config
 from schedules.alerts import DeliveryReport, send_outbox, test_message
@@ -17,11 +18,13 @@ from schedules.daemon import next_run, run_daemon
 from schedules.demo import run_demo
 from schedules.export import FORMATS, WRITERS, write_atom
 from schedules.mailer import DeliveryError, SmtpSettings, deliver
+from schedules.printable import PrintableStream
 from schedules.run import RunReport, run_once
 from schedules.story_cli import add_story_commands, cmd_init, cmd_rejected, cmd_story
 from schedules.summary import LEGEND, source_table
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.diffs import with_word_marks
-from storage.lock import CrawlLocked, crawl_lock
+from storage.lock import CrawlLocked, crawl_lock, daemon_holder, daemon_lock
 from storage.outbox import delivery_problems
 from storage.reports import (
     article_counts,
@@ -73,10 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not isinstance(sys.stdout, PrintableStream):  # web text never reaches a terminal raw
+        sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     if args.command == "demo":
         return cmd_demo(args)
     if args.command == "init":
         return cmd_init(args)
+    config = None
     try:
         config = load_config(getattr(args, "config", None))
         if args.command == "daemon":
@@ -89,6 +95,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrawlLocked as exc:
         print(f"storywatch: {exc}; not starting another", file=sys.stderr)
         return EXIT_BUSY
+    except SQLAlchemyError as exc:
+        print(f"storywatch: database {_shown_safe(config)}: {_reason(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except ImportError as exc:  # a database URL whose driver is not installed
+        print(
+            f"storywatch: database {_shown_safe(config)}: {exc.name} is not installed",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except OSError as exc:  # a lock file or log that cannot be written: no space, no rights
+        print(
+            f"storywatch: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+        return EXIT_FAILED
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's first line (never the SQL and its parameters); a busy lock said plainly."""
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "disk I/O error" in text or "disk is full" in text:
+        return f"{text}: is the disk full? nothing half-written was kept; run again once there is space"
+    if "database is locked" in text:
+        return f"{text}: another process held it past the {SQLITE_BUSY_TIMEOUT_MS // 1000} s busy timeout"
+    return text
+
+
+def _shown_safe(config: Config | None) -> str:
+    try:
+        return _shown(config.database_url) if config is not None else "(no config)"
+    except ArgumentError:
+        return "(not a database URL)"
 
 
 def cmd_crawl(args: argparse.Namespace, config: Config, store: Store) -> int:
@@ -197,7 +234,7 @@ def _print_crawl_summary(report: RunReport, config: Config | None) -> None:
             f"{counts['recovered']} now coverage"
         )
     if config is not None:
-        print(f"run {report.run_id} completed; database: {_shown(config.database_url)}")
+        print(f"run {report.run_id} {report.status}; database: {_shown(config.database_url)}")
 
 
 def _shown(database_url: str) -> str:
@@ -262,12 +299,7 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
         per_source = articles_per_source(session)
         problems = delivery_problems(session)
     print(f"story: {config.story.name}   database: {_shown(config.database_url)}")
-    upcoming = next_run(config)
-    print(
-        f"next scheduled run: {upcoming:%Y-%m-%d %H:%M:%S %Z}"
-        if upcoming
-        else "next scheduled run: none (no daemon has scheduled one)"
-    )
+    print(_daemon_line(config))
     print(
         f"articles: {counts['articles']} ({counts['seeds']} seeds, {counts['duplicates']} "
         f"duplicates), versions: {counts['versions']}, alerts waiting: {counts['outbox']}"
@@ -292,6 +324,17 @@ def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
     for source, found in per_source:
         print(f"  {found:>5}  {source}")
     return EXIT_OK
+
+
+def _daemon_line(config: Config) -> str:
+    """Whether a daemon runs on this database, and its next run only if one does."""
+    holder = daemon_holder(config.database_url, config.base_dir)
+    upcoming = next_run(config)
+    if holder is None:
+        kept = "; its stored schedule resumes when one starts" if upcoming else ""
+        return f"daemon: not running (no run is scheduled){kept}"
+    when = f"{upcoming:%Y-%m-%d %H:%M:%S %Z}" if upcoming else "not yet scheduled"
+    return f"daemon: running ({holder}); next scheduled run: {when}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -333,7 +376,8 @@ def cmd_daemon(config: Config) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    return run_daemon(config)
+    with daemon_lock(config.database_url, config.base_dir):  # one daemon per database
+        return run_daemon(config)
 
 
 if __name__ == "__main__":

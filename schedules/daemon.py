@@ -122,7 +122,11 @@ def run_daemon(config: Config) -> int:
     signal.signal(signal.SIGINT, on_signal)
     scheduler.resume()
     stop.wait()
-    print("storywatch daemon: stopping; the current run, if any, ends cleanly", flush=True)
+    print(
+        "storywatch daemon: stopping; a run in progress takes no new pages, finishes those in "
+        "flight, stores what it read and is recorded as interrupted",
+        flush=True,
+    )
     scheduler.pause()
     current = _running.get("crawl")
     if current is not None:

@@ -154,9 +154,18 @@ def item_context(item: Announcement, seen: set[str]) -> dict:
 
 
 def compose(
-    items: list[dict], alert_ids: list[int], story: str, sender: str, recipients: Sequence[str]
+    items: list[dict],
+    alert_ids: list[int],
+    story: str,
+    sender: str,
+    recipients: Sequence[str],
+    database: str = "",
 ) -> Digest:
-    """One message for these items: subject with the count and story, text and HTML parts."""
+    """One message for these items: subject with the count and story, text and HTML parts.
+
+    The Message-ID joins the database's identity (Store.identity) to the alerts' key: a
+    resend of one digest keeps it; two databases' first digests never share it.
+    """
     new = sum(1 for item in items if item["kind"] == "new")
     updated = len(items) - new
     parts = [f"{new} new article{'s' if new != 1 else ''}"] if new else []
@@ -170,7 +179,9 @@ def compose(
     message["From"] = clean_header(sender)
     message["To"] = ", ".join(clean_header(address) for address in recipients)
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = f"<storywatch-{key}@{_domain(sender)}>"
+    message["Message-ID"] = (
+        f"<storywatch-{database}{'.' if database else ''}{key}@{_domain(sender)}>"
+    )
     message.set_content(_environment.get_template("digest.txt").render(context))
     message.add_alternative(
         _environment.get_template("digest.html").render(context), subtype="html"

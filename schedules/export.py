@@ -10,6 +10,7 @@ from typing import TextIO
 from urllib.parse import quote
 from xml.etree import ElementTree
 
+from schedules.printable import printable, printable_row
 from storage.reports import EXPORT_FIELDS
 
 FORMATS = ("jsonl", "csv", "atom")
@@ -19,7 +20,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 def write_jsonl(rows: Iterable[dict], out: TextIO) -> int:
     """One JSON object per line; returns how many were written."""
     count = 0
-    for row in rows:
+    for row in map(printable_row, rows):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -30,7 +31,7 @@ def write_csv(rows: Iterable[dict], out: TextIO) -> int:
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     count = 0
-    for row in rows:
+    for row in map(printable_row, rows):
         writer.writerow({key: _cell(value) for key, value in row.items()})
         count += 1
     return count
@@ -50,10 +51,10 @@ def write_atom(rows: Iterable[dict], out: TextIO, title: str = "storywatch") -> 
     """
     ElementTree.register_namespace("", ATOM_NS)
     feed = ElementTree.Element(f"{{{ATOM_NS}}}feed")
-    _child(feed, "title", title)
+    _child(feed, "title", printable(title))
     _child(feed, "id", "tag:storywatch,2024:" + quote(title))
     updated = _child(feed, "updated", datetime.now(UTC).isoformat(timespec="seconds"))
-    entries = [row for row in rows if not row["is_seed"] and row["duplicate_of"] is None]
+    entries = [row for row in map(printable_row, rows) if not row["is_seed"] and row["duplicate_of"] is None]
     for row in entries:
         _entry(feed, row)
     if entries:

@@ -16,6 +16,9 @@ from email.message import EmailMessage
 from crawler.config import PASSWORD_ENV, AlertsConfig
 
 TIMEOUT_SECONDS = 30
+# RFC 5321 4.5.3.2.6: a client should wait 10 minutes for the reply to the end of DATA. A
+# server that answered 250 after a 30 s client timeout got the digest again on the next run.
+DATA_REPLY_SECONDS = 600
 
 
 class DeliveryError(Exception):
@@ -93,15 +96,35 @@ def deliver(message: EmailMessage, settings: SmtpSettings) -> list[str]:
     return [f"{address}: {code}" for address, (code, _) in refused.items()]
 
 
+class _PatientData:
+    """smtplib's DATA, waiting DATA_REPLY_SECONDS for the server's final reply."""
+
+    def data(self, msg):
+        self.sock.settimeout(DATA_REPLY_SECONDS)
+        try:
+            return super().data(msg)
+        finally:
+            if self.sock is not None:  # smtplib closes the connection on a timeout
+                self.sock.settimeout(TIMEOUT_SECONDS)
+
+
+class _SMTP(_PatientData, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_PatientData, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's spelling)
+    pass
+
+
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     if settings.security == "ssl":
-        return smtplib.SMTP_SSL(
+        return _SMTP_SSL(
             settings.host,
             settings.port,
             timeout=TIMEOUT_SECONDS,
             context=tls_context(settings.ca_file),
         )
-    return smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
+    return _SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
 
 
 def _secure_and_login(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:

@@ -46,6 +46,7 @@ class RunReport:
     seconds: float = 0.0
     since: datetime | None = None  # the story window's start
     delivery: DeliveryReport | None = None
+    status: str = "running"  # then completed, interrupted, timed out or failed
 
 
 def run_once(
@@ -85,6 +86,7 @@ def _run(config: Config, store: Store, alerts: bool, crawl_options: dict) -> Run
         _add_crawl(report, crawl)
         status = "completed" if crawl.finished else crawl.stop_status
     finally:
+        report.status = status
         store.finish_run(report.run_id, status, report.counts, report.failures, report.sources)
     return report
 

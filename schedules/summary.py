@@ -34,6 +34,14 @@ LEGEND = (
     "unchanged + not-cov (irrelevant, no article, a listing) + refused + failed + unfinished"
 )
 
+# Counted, never listed (crawler.tally EXTRA).
+NOTES = {
+    "old_sitemaps": "child sitemap(s) not fetched (before window)",
+    "long_urls": "link(s) over 2,048 characters not fetched (URLLENGTH_LIMIT)",
+    "links_over_cap": "link(s) beyond the document's cap not read",
+    "bad_scheme": "link(s) in a scheme never fetched (file:, data:, ftp:, javascript:)",
+}
+
 
 def source_table(tallies: Mapping[str, Mapping[str, int]], indent: str = "  ") -> list[str]:
     """One line per source, with a heading; no lines when there are no sources. Columns that
@@ -52,10 +60,10 @@ def source_table(tallies: Mapping[str, Mapping[str, int]], indent: str = "  ") -
     for name, tally in zip(names, tallies.values(), strict=True):
         cells = "".join(f" {tally.get(key, 0):>{len(h)}}" for h, key in columns)
         lines.append(indent + name.ljust(width) + cells)
-    old = {n: t.get("old_sitemaps", 0) for n, t in zip(names, tallies.values(), strict=True)}
-    for name, skipped in old.items():
-        if skipped:
-            lines.append(f"{indent}{name}: {skipped} child sitemap(s) not fetched (before window)")
+    for name, tally in zip(names, tallies.values(), strict=True):
+        for key, note in NOTES.items():
+            if tally.get(key):
+                lines.append(f"{indent}{name}: {tally[key]} {note}")
     return lines
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -60,11 +64,39 @@ def alembic_config() -> AlembicConfig:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (a no-op when it is there already)."""
+    """Bring the schema to the newest migration (a no-op when it is there already).
+
+    Serialised across processes, so two first opens of a new database never both create the
+    tables (seen: `table alembic_version already exists`): a lock file beside a SQLite file,
+    a transaction-scoped advisory lock on PostgreSQL. The second opener waits, then finds the
+    schema at head.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
+        _advisory_lock(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive, blocking flock on `<database>.migrate.lock` for a SQLite file; else none."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{url.database}.migrate.lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, or the process dies
+        yield
+
+
+def _advisory_lock(connection: Connection) -> None:
+    """PostgreSQL: hold a transaction-level advisory lock until the migration commits."""
+    if connection.dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(b"storywatch-migrate").digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

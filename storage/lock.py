@@ -47,6 +47,36 @@ def crawl_lock(database_url: str, fallback_dir: Path) -> Iterator[None]:
         yield
 
 
+def daemon_lock_file(database_url: str, fallback_dir: Path) -> Path:
+    """The file a running daemon holds locked: `<database>.daemon.lock` beside a SQLite file."""
+    crawl = lock_file_for(database_url, fallback_dir)
+    return crawl.with_name(crawl.name.removesuffix(".lock") + ".daemon.lock")
+
+
+@contextmanager
+def daemon_lock(database_url: str, fallback_dir: Path) -> Iterator[None]:
+    """Held by `storywatch daemon` while it runs; CrawlLocked if another daemon holds it."""
+    try:
+        with _file_lock(daemon_lock_file(database_url, fallback_dir)):
+            yield
+    except CrawlLocked as exc:
+        raise CrawlLocked(str(exc).replace("another crawl", "another daemon")) from None
+
+
+def daemon_holder(database_url: str, fallback_dir: Path) -> str | None:
+    """'pid N since T' of the running daemon, or None when no daemon runs on this database."""
+    path = daemon_lock_file(database_url, fallback_dir)
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return handle.read().strip() or "a process"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)

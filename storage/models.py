@@ -242,3 +242,16 @@ class Alert(Base):
 
     def __repr__(self) -> str:
         return f"<Alert {self.id} {self.kind} article={self.article_id} sent={self.sent_at}>"
+
+
+class DatabaseIdentity(Base):
+    """One row: a random token made when the database was created (migration 0008), so a
+    digest's Message-ID is unique across databases (RFC 5322 3.6.4), not only within one."""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+    def __repr__(self) -> str:
+        return f"<DatabaseIdentity {self.token}>"

@@ -29,6 +29,7 @@ from storage.models import (
     Article,
     ArticleSource,
     ArticleUrl,
+    DatabaseIdentity,
     Diff,
     PageFetch,
     Run,
@@ -72,6 +73,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @property
+    def identity(self) -> str:
+        """This database's random token (32 hex digits), the same for its whole life."""
+        with self.sessions() as session:
+            return session.get(DatabaseIdentity, 1).token
 
     def __enter__(self) -> Store:
         return self

@@ -2,7 +2,9 @@
 
 Variants that collapse: letter case of scheme and host, default ports, tracking parameters,
 parameter order, fragments, trailing slashes, AMP renderings (`/amp`, `.amp`, `?amp=1`, `amp.`
-hosts, AMP-cache wrappers). The scheme (http/https) and `www.` are kept: they can be different
+hosts, AMP-cache wrappers), session ids (`;jsessionid=` path parameters; PHPSESSID, sessionid
+and the like in the query; `sid` only when its value is token-shaped, since Slashdot-style
+`article.pl?sid=24/06/01/1234` names the story). The scheme (http/https) and `www.` are kept: they can be different
 servers, and the canonical URL is also what gets fetched again.
 """
 
@@ -71,6 +73,24 @@ TRACKING_PARAMS = frozenset(
         "amp",
     }
 )
+# Session ids: one visitor's session, never part of a page's identity (one article was fetched
+# six times in a run, a new URL row each run, before these went).
+SESSION_PARAMS = frozenset(
+    {
+        "jsessionid",
+        "phpsessid",
+        "sessionid",
+        "session_id",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
+        "oscsid",
+        "zenid",
+        "sess_id",
+    }
+)
+_SESSION_PATH = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*", re.IGNORECASE)
+_SESSION_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "at_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_PATH = re.compile(r"(/amp/?$|\.amp$|\.amp(?=\.html?$)|/amp\.html?$)", re.IGNORECASE)
@@ -120,6 +140,7 @@ def _unwrap_amp_cache(url: str) -> str:
 
 
 def _clean_path(path: str) -> str:
+    path = _SESSION_PATH.sub("", path)
     path = re.sub(r"/{2,}", "/", path or "/")
     if path.lower().startswith("/amp/"):
         path = path[4:]
@@ -131,7 +152,7 @@ def _clean_query(query: str) -> str:
     pairs = [
         (key, value)
         for key, value in parse_qsl(query, keep_blank_values=True)
-        if not _is_tracking(key)
+        if not _is_tracking(key) and not _is_session(key, value)
     ]
     return urlencode(sorted(pairs))
 
@@ -139,6 +160,13 @@ def _clean_query(query: str) -> str:
 def _is_tracking(key: str) -> bool:
     key = key.lower()
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _is_session(key: str, value: str) -> bool:
+    key = key.lower()
+    if key == "sid":
+        return bool(_SESSION_TOKEN.match(value))
+    return key in SESSION_PARAMS
 
 
 @lru_cache(maxsize=4096)

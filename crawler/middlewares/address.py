@@ -56,6 +56,17 @@ class PublicAddressMiddleware:
                 self._refuse(request, f"{host} is {problem} ({ip})")
         return None
 
+    def process_response(self, request, response, spider=None):
+        """The address the answer came from, when the download handler knows it: a last check
+        whatever resolver or handler made the connection (crawler.resolver is the first)."""
+        ip = response.ip_address
+        problem = address_problem(ip, self.allow_private) if ip is not None else ""
+        if problem:
+            self._refuse(
+                request, f"{urlsplit(request.url).hostname} answered from {problem} ({ip})"
+            )
+        return response
+
     async def _addresses(self, host: str, port: int | None):
         try:
             return [ipaddress.ip_address(host.strip("[]"))]

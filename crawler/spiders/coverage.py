@@ -20,12 +20,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
+from twisted.internet.error import DNSLookupError
 
+from crawler.budget import BudgetSpent
 from crawler.config import Config, SourceConfig, load_config
 from crawler.crawlstore import crawl_store
 from crawler.failures import record_failure
@@ -33,9 +35,12 @@ from crawler.frontier import Frontier
 from crawler.gnews import LINK_META, GoogleNews, GoogleNewsError
 from crawler.items import HTML_TYPES, PageItem
 from crawler.middlewares.address import UnsafeAddress
+from crawler.middlewares.complete import decompresses_fully
 from crawler.middlewares.known import AlreadyKnown, is_due
+from crawler.middlewares.retry import RetryLater
 from crawler.pagetype import ARTICLE_PROSE, page_kind, prose_paragraphs
 from crawler.profile import StoryProfile
+from crawler.resolver import refusal
 from crawler.settings import config_settings
 from crawler.sources import (
     Link,
@@ -56,6 +61,10 @@ MAX_SITEMAP_DEPTH = 3  # an index of indexes of indexes, not deeper
 # Candidates kept for a later run, per source, as a multiple of the per-run cap: the
 # lowest-scored beyond it are dropped (a section page's navigation links, run after run).
 MAX_WAITING_RUNS = 20
+# Links read from one source document: a sitemap holds at most 50,000 URLs (sitemaps.org);
+# an HTML page's first 1,000 links are its content (a 100k-link page queued 100,001 requests
+# and grew the crawl from 223 to 661 MB). The rest are counted as `links_over_cap`.
+MAX_LINKS = {"page": 1_000, "feed": 50_000, "sitemap": 50_000, "search": 50_000}
 
 
 class CoverageSpider(scrapy.Spider):
@@ -104,6 +113,7 @@ class CoverageSpider(scrapy.Spider):
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider.keep_leftovers, signal=signals.spider_closed)
         crawler.signals.connect(spider.on_error, signal=signals.spider_error)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         return spider
 
     async def start(self):
@@ -201,8 +211,12 @@ class CoverageSpider(scrapy.Spider):
         """The sitemap's bytes, a .xml.gz file unpacked within DOWNLOAD_MAXSIZE (else None)."""
         if response.body[:2] != GZIP_MAGIC:  # not a .xml.gz file (gzip encoding is undone)
             return response.body
+        limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+        if not decompresses_fully(response.body, "gzip", limit):
+            self._source_failure(response, source, "truncated gzip sitemap")
+            return None
         try:
-            return gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            return gunzip(response.body, max_size=limit)
         except (OSError, EOFError, ValueError) as exc:  # _DecompressionMaxSizeExceeded is one
             self._source_failure(response, source, f"unreadable gzip sitemap ({exc})")
             return None
@@ -233,8 +247,12 @@ class CoverageSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """Offer a source document's links to the frontier; when the source has no listing left
         in flight, fetch its best candidates. An answer that lists nothing says so."""
-        offered = 0
-        for link in links or ():
+        links = None if links is None else list(links)
+        offered, limit = 0, MAX_LINKS[source.kind]
+        for read, link in enumerate(links or ()):
+            if read >= limit:
+                count(self.crawler.stats, source.label, "links_over_cap", len(links) - limit)
+                break
             offered += self._offer(link, source, depth + 1)
         if links is not None and offered + also_listed == 0:
             self._source_failure(response, source, "answered, but listed no entries")
@@ -248,8 +266,19 @@ class CoverageSpider(scrapy.Spider):
     # --- the frontier ----------------------------------------------------------------------
 
     def _offer(self, link: Link, source: SourceConfig, depth: int) -> int:
-        """One listed link becomes a candidate (counted as listed); returns 1."""
-        # Other schemes are offered too: the address guard refuses them with a line each.
+        """One listed link becomes a candidate; returns 1 if it was counted as listed."""
+        scheme = urlsplit(link.url).scheme
+        if scheme not in ("http", "https"):  # file:, data:, ftp:, javascript: never fetched
+            count(self.crawler.stats, source.label, "bad_scheme")
+            record_failure(
+                self.crawler.stats,
+                f"{source.kind} source {source.label}: entry {link.url[:120]}: "
+                f"scheme {scheme!r} is not fetched",
+            )
+            return 0
+        if len(link.url) > self.settings.getint("URLLENGTH_LIMIT"):
+            count(self.crawler.stats, source.label, "long_urls")
+            return 1
         address = link.url.split("#", 1)[0]
         if link.published is not None and link.published > self._latest_credible:
             link = replace(link, published=None)  # a date in the future is no date
@@ -356,6 +385,17 @@ class CoverageSpider(scrapy.Spider):
         if response.meta.get("article"):
             count(self.crawler.stats, response.meta.get("source", ""), "failed")
 
+    def on_item_error(self, item, response, spider=None, failure=None) -> None:
+        """A pipeline that raised (a full disk, a lock held, a URL too long for a column): the
+        page is lost for this run, so it is a failure line, never a silent drop."""
+        error = failure.value if failure is not None else None
+        record_failure(
+            self.crawler.stats,
+            f"article {getattr(item, 'url', response.url)}: not stored "
+            f"({type(error).__name__}: {error})",
+        )
+        count(self.crawler.stats, getattr(item, "source", ""), "failed")
+
     # --- articles --------------------------------------------------------------------------
 
     def parse_article(self, response: Response, source: SourceConfig):
@@ -449,7 +489,9 @@ class CoverageSpider(scrapy.Spider):
         """One line per failed request; a 304 and a robots.txt refusal are not failures."""
         request = failure.request
         meta = request.meta
-        if not failure.check(AlreadyKnown):
+        if failure.check(RetryLater):
+            return  # the request comes back after its wait (crawler.middlewares.retry)
+        if not failure.check(AlreadyKnown, BudgetSpent):  # budget: counted as unfinished
             self._count_failure(failure, request)
         if not meta.get("article") and meta.get("source") in self.sources:
             self._listing_done(request)  # a source document that failed is done too
@@ -463,7 +505,10 @@ class CoverageSpider(scrapy.Spider):
             if article:
                 count(stats, meta["source"], "refused")
             return
-        if failure.check(HttpError):
+        connect_refusal = refusal(urlsplit(request.url).hostname)
+        if connect_refusal and failure.check(DNSLookupError, CannotResolveHostError):
+            reason = connect_refusal  # crawler.resolver: a rebinding name, caught at connection
+        elif failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             reason = str(failure.value) or "skipped"
@@ -473,7 +518,7 @@ class CoverageSpider(scrapy.Spider):
         named = f" '{name}'" if what.endswith("source") and name and name != request.url else ""
         record_failure(stats, f"{what}{named} {request.url}: {reason}")
         if article:
-            refused = failure.check(UnsafeAddress) is not None
+            refused = failure.check(UnsafeAddress) is not None or reason == connect_refusal
             count(stats, meta["source"], "refused" if refused else "failed")
             self._after_failed_fetch(failure, request)
 

@@ -146,3 +146,46 @@ def test_readers_get_the_full_pages_address_not_the_amp_rendering():
     assert reader_address(amp, "https://elsewhere.example/x") == amp
     assert reader_address(amp, "javascript:alert(1)") == amp
     assert reader_address(amp, None) == amp
+
+
+# Real shapes: Java servlet path parameters, PHP and ASP.NET/ColdFusion session query keys.
+SESSION_URLS = [
+    (
+        "https://www.example.com/news/story.jsp;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9?id=42",
+        "https://www.example.com/news/story.jsp?id=42",
+    ),
+    (
+        "https://shop.example.org/article.do;JSESSIONID=abcDEF123.node01?page=2",
+        "https://shop.example.org/article.do?page=2",
+    ),
+    (
+        "http://forum.example.net/viewtopic.php?t=123&PHPSESSID=5f4dcc3b5aa765d61d8327deb882cf99",
+        "http://forum.example.net/viewtopic.php?t=123",
+    ),
+    (
+        "https://news.example.com/2024/06/a-story?sessionid=q8w9e7r6t5y4u3i2&utm_source=x",
+        "https://news.example.com/2024/06/a-story",
+    ),
+    (
+        "https://news.example.com/read.cfm?CFID=123456&CFTOKEN=98765432&story=7",
+        "https://news.example.com/read.cfm?story=7",
+    ),
+    (
+        "https://paper.example.com/index.php?option=article&sid=3f2a9c81b7d64e05a1c2",
+        "https://paper.example.com/index.php?option=article",
+    ),
+]
+
+
+def test_session_ids_are_stripped():
+    for url, expected in SESSION_URLS:
+        assert canonicalize_url(url) == expected, url
+        assert canonicalize_url(expected) == expected
+
+
+def test_a_story_id_named_sid_is_kept():
+    slashdot = "https://slashdot.org/article.pl?sid=24/06/01/1234567"
+    assert (
+        canonicalize_url(slashdot) == "https://slashdot.org/article.pl?sid=24%2F06%2F01%2F1234567"
+    )
+    assert canonicalize_url("https://example.com/view?sid=42") == "https://example.com/view?sid=42"
