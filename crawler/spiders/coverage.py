@@ -455,6 +455,8 @@ class CoverageSpider(scrapy.Spider):
         yield request
 
     def google_news_failed(self, failure):
+        if failure.check(RetryLater):
+            return  # the lookup comes back after its wait (crawler.middlewares.retry)
         source, candidate = (failure.request.cb_kwargs[key] for key in ("source", "candidate"))
         self._article_failed(source, self.google_news.failure_line(failure, candidate.url))
 
