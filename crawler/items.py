@@ -21,4 +21,6 @@ class PageItem:
     published_at: datetime | None = None
     content_type: str = "text/html"
     article: Article | None = None
+    text_hash: str | None = None  # of article.text, from the extraction worker (storage.dedupe)
+    signature: bytes | None = None  # MinHash of article.text, from the extraction worker
     relevance: float | None = None

@@ -4,6 +4,10 @@ trafilatura has no time limit of its own (a 4.8 MB page of tables took 7.9 s), a
 must keep fetching meanwhile. Each page runs in a worker process under an interval timer, so a
 runaway page is stopped inside the worker; if a worker does not answer even then, the pool is
 torn down and started again.
+
+The worker also computes what the store needs of the text (its exact fingerprint and MinHash
+signature, storage.dedupe): hashing ~600 words' shingles costs about as much as the rest of the
+store's work, and in a worker it runs beside the other page's extraction, not on the reactor.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 from crawler.extract import Article, clean_html
+from storage.dedupe import fingerprint, signature
 
-__all__ = ["ExtractionPool", "PageTimeout"]
+__all__ = ["Extracted", "ExtractionPool", "PageTimeout"]
 
 GRACE_SECONDS = 5.0
 
@@ -29,12 +36,30 @@ def _on_alarm(signum, frame):
     raise PageTimeout
 
 
-def extract_with_limit(body: bytes, url: str, limit: float) -> Article:
-    """clean_html in a worker process, stopped by SIGALRM after `limit` seconds."""
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A page's article with its text's fingerprint and MinHash signature, and what each cost
+    in the worker (seconds)."""
+
+    article: Article
+    text_hash: str
+    signature: bytes
+    extract_seconds: float
+    signature_seconds: float
+
+
+def extract_with_limit(body: bytes, url: str, limit: float) -> Extracted:
+    """clean_html and the text's hashes in a worker process, stopped by SIGALRM after `limit`
+    seconds."""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return clean_html(body, url)
+        started = time.perf_counter()
+        article = clean_html(body, url)
+        extracted = time.perf_counter()
+        hashes = fingerprint(article.text), signature(article.text)
+        done = time.perf_counter()
+        return Extracted(article, *hashes, extracted - started, done - extracted)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -52,7 +77,7 @@ class ExtractionPool:
         context = multiprocessing.get_context("forkserver")
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
-    async def extract(self, body: bytes, url: str) -> Article:
+    async def extract(self, body: bytes, url: str) -> Extracted:
         """The article in a page; ExtractionError if it has none, PageTimeout if too slow."""
         future = self._executor.submit(extract_with_limit, body, url, self.limit)
         try:

@@ -46,7 +46,13 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-EXTENSIONS = {"crawler.crawlstore.CrawlStore": 100, "crawler.progress.ProgressLine": 500}
+EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.ConditionalAutoThrottle": 0,
+    "crawler.crawlstore.CrawlStore": 100,
+    "crawler.timing.FetchTimer": 200,
+    "crawler.progress.ProgressLine": 500,
+}
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"
 STORYWATCH_EXTRACT_WORKERS = 2
 STORYWATCH_PROGRESS = False

@@ -3,7 +3,8 @@
 Known pages are stored articles and pages read before and not kept (irrelevant, no article).
 The frontier (crawler.frontier) passes over the known ones that are not due; a due one reaches
 this middleware with what the store knows of it in `meta["known"]`, and is asked with
-If-None-Match / If-Modified-Since. A 304 only moves last_seen_at.
+If-None-Match / If-Modified-Since. A 304 only moves last_seen_at (written in the crawl's writer
+thread, crawler.crawlstore).
 
 An article is re-checked while it is young (`crawl.recheck_for`), less often as it ages: it is
 due again once the time since it was last seen is a quarter of its age.
@@ -15,9 +16,9 @@ from datetime import datetime, timedelta
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.crawlstore import crawl_store
+from crawler.crawlstore import crawl_extension
 from crawler.tally import count
-from storage.store import Known
+from storage.store import Known, Store
 
 BACKOFF_SHARE = 0.25
 
@@ -55,7 +56,9 @@ class ConditionalRequestMiddleware:
 
     def process_response(self, request, response, spider=None):
         if response.status == 304 and request.meta.get("known") is not None:
-            crawl_store(self.crawler).touch(request.meta.get("canonical_key") or request.url)
+            key = request.meta.get("canonical_key") or request.url
+            # In the crawl's writer thread: the reactor moves on to the next response.
+            crawl_extension(self.crawler).write_later(Store.touch, key, what=f"304 for {key}")
             self.crawler.stats.inc_value("storywatch/not_modified")
             count(self.crawler.stats, request.meta.get("source", ""), "unchanged")
             raise AlreadyKnown(f"not modified: {request.url}")
