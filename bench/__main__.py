@@ -75,18 +75,20 @@ def baselines(site: Site, base: str, folder: Path) -> list[Row]:
     return rows
 
 
-def storywatch_rounds(site: Site, base: str, folder: Path) -> tuple[list[Row], list[dict]]:
-    project = make_project(folder / "project", site, len(site.pages))
+def storywatch_rounds(
+    site: Site, base: str, folder: Path, code: str | None = None, tag: str = ""
+) -> tuple[list[Row], list[dict]]:
+    project = make_project(folder / f"project{tag}", site, len(site.pages))
     rows, stats = [], []
     for label in ("(3) storywatch crawl, first", "(4) storywatch crawl, unchanged"):
+        label += tag
         server_stats(base, reset=True)
-        measured = crawl(project)
+        measured = crawl(project, code)
         served = server_stats(base, reset=True)
         if measured.returncode != 0:
             print(f"bench: {label} exited {measured.returncode}:\n{measured.output[-3000:]}")
         stats.append(crawl_stats(project))
-        pages = stats[-1].get("response_received_count", 0)
-        rows.append(Row(label, pages, measured.seconds, measured.peak_mb, served.get("bytes", 0), served))
+        rows.append(Row(label, len(site.pages), measured.seconds, measured.peak_mb, served.get("bytes", 0), served))
     return rows, stats
 
 
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scaling", default="", help="comma-separated N: crawl RSS at each")
     parser.add_argument("--dedupe", default="1000,10000,100000", help="stored-article counts")
     parser.add_argument("--skip", default="", help="comma-separated: baselines,crawl,dedupe")
+    parser.add_argument("--before", default="", help="another storywatch source tree to crawl with too")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(","))
     with tempfile.TemporaryDirectory(prefix="storywatch-bench-") as tmp:
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         if not {"baselines", "crawl"} <= skip:
             with serving(folder, args.pages) as (site, base):
                 rows = [] if "baselines" in skip else baselines(site, base, folder)
+                if args.before:
+                    rows += storywatch_rounds(site, base, folder, args.before, " [before]")[0]
                 if "crawl" not in skip:
                     crawl_rows, stats = storywatch_rounds(site, base, folder)
                     rows += crawl_rows

@@ -52,7 +52,7 @@ def _rss() -> int:
 def _datasketch(stored: np.ndarray, signatures: list[bytes]) -> dict:
     from datasketch import MinHash, MinHashLSH
 
-    from storage.dedupe import NUM_PERM, SCHEME, similarity
+    from storage.dedupe import NUM_PERM, SCHEME, similarity  # numpy: same figures as jaccard()
 
     before = _rss()
     lsh, kept = MinHashLSH(threshold=0.5, num_perm=NUM_PERM), {}

@@ -34,11 +34,13 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def run_measured(command: list[str], cwd: str | None = None, timeout: float = 3600) -> Measured:
+def run_measured(
+    command: list[str], cwd: str | None = None, timeout: float = 3600, env: dict | None = None
+) -> Measured:
     """Run a command to its end, sampling its process tree's RSS every 50 ms."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
     watched, peak = psutil.Process(child.pid), 0
     while child.poll() is None:

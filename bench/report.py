@@ -55,16 +55,33 @@ def print_rows(rows: list[Row], site: Site) -> None:
         )
         if row.served:
             print(f"{'':<42} requests {row.served.get('requests', 0)}, 304s {row.served.get('not_modified', 0)}")
-    by_name = {row.name[:3]: row for row in rows}
-    first, naive = by_name.get("(3)"), by_name.get("(2)")
-    two = next((row for row in rows if row.name.startswith("(1)") and "2 proc" in row.name), None)
-    second = by_name.get("(4)")
+    for tag in (" [before]", ""):
+        _ratios(rows, tag)
+
+
+def _ratios(rows: list[Row], tag: str) -> None:
+    def find(prefix: str, part: str = "") -> Row | None:
+        tagged = tag if prefix in ("(3)", "(4)") else ""  # baselines are shared
+        return next(
+            (
+                r
+                for r in rows
+                if r.name.startswith(prefix) and part in r.name
+                and (r.name.endswith(tagged) if tagged else "[before]" not in r.name)
+            ),
+            None,
+        )
+
+    first, second = find("(3)"), find("(4)")
+    naive, two = find("(2)"), find("(1)", "2 proc")
+    if tag and first is None:
+        return
     if first and naive:
-        print(f"ratio (3)/(2) first crawl / naive spider: {first.rate / naive.rate:.2f} (target >= 1.5)")
+        print(f"ratio (3)/(2){tag} first crawl / naive spider: {first.rate / naive.rate:.2f} (target >= 1.5)")
     if first and two:
-        print(f"ratio (3)/(1, 2 proc) first crawl / extraction limit: {first.rate / two.rate:.2f} (target >= 0.75)")
+        print(f"ratio (3)/(1, 2 proc){tag} first crawl / extraction limit: {first.rate / two.rate:.2f} (target >= 0.75)")
     if first and second:
         print(
-            f"unchanged crawl: {first.seconds / second.seconds:.1f}x faster (target >= 10), "
+            f"unchanged crawl{tag}: {first.seconds / second.seconds:.1f}x faster (target >= 10), "
             f"{second.bytes / max(1, first.bytes):.1%} of the bytes (target < 10%)"
         )

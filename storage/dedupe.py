@@ -3,11 +3,17 @@
 Exact: a SHA-256 of the text with case, punctuation and white space folded away (diffengine's
 rule), so a re-encoded quote mark or a reflowed paragraph is not a new text.
 
-Near-duplicate: MinHash over word 5-shingles (datasketch). MinHash estimates Jaccard overlap of
+Near-duplicate: MinHash over word 5-shingles. MinHash estimates Jaccard overlap of
 shingle sets, which is what a syndicated copy keeps: the same paragraphs, with another outlet's
 headline, intro or tail around them, so the overlap is high but not total. SimHash suits
 near-identical pages with small edits better, but a reprint that adds a paragraph moves it
 further than MinHash, and it needs a permuted-table index we would write ourselves.
+
+The signature is datasketch 2's MinHash, scheme "affine32", seed 1, 128 permutations (SHA-1's
+first 4 bytes of each shingle, the MurmurHash3 finalizer, then h -> a*h + b mod 2^32), computed
+here in a few lines of numpy, value for value (tests/storage/test_dedupe.py checks it against
+datasketch itself). Importing datasketch imports scipy for its LSH: 55 MB in every process that
+hashes text (the crawl and both extraction workers), for what is one vectorised expression.
 
 The index: LSH banding (Leskovec, Rajaraman and Ullman, Mining of Massive Datasets, ch. 3.4) in
 the database, one row per band (`NearDuplicateBand`: a 63-bit key, the article id) for each
@@ -33,7 +39,6 @@ import time
 import unicodedata
 
 import numpy as np
-from datasketch import MinHash
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -50,6 +55,7 @@ __all__ = [
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's default; stored signatures depend on it
+SEED = 1  # datasketch's default seed
 SHINGLE_WORDS = 5
 # Two different articles of one story share quotes, but rarely a third of their 5-shingles;
 # a syndicated copy shares most of them. tests/storage/test_dedupe.py holds both cases.
@@ -81,20 +87,45 @@ def _shingles(text: str) -> set[bytes]:
     }
 
 
+def _affine32_permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2's affine32 parameters: odd a, any b, from RandomState(seed)."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _affine32_permutations()
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint64).tobytes()
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (wrapping arithmetic is the point)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
 def signature(text: str) -> bytes:
-    """The MinHash signature of a text, as bytes to store beside it."""
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    minhash.update_batch(list(_shingles(text)))
-    return minhash.hashvalues.astype(np.uint64).tobytes()
-
-
-def _minhash(sig: bytes) -> MinHash:
-    return MinHash(hashvalues=np.frombuffer(sig, dtype=np.uint64), scheme=SCHEME)
+    """The MinHash signature of a text: 128 values below 2**32, as uint64 bytes (1,024 bytes)."""
+    shingles = _shingles(text)
+    if not shingles:
+        return _EMPTY
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.sha1(shingle).digest()[:4], "little") for shingle in shingles),
+        dtype=np.uint32,
+        count=len(shingles),
+    )
+    permuted = _fmix32(hashes).reshape(-1, 1) * _A + _B
+    return permuted.min(axis=0).astype(np.uint64).tobytes()
 
 
 def similarity(a: bytes, b: bytes) -> float:
-    """Estimated Jaccard overlap of two texts' shingle sets."""
-    return _minhash(a).jaccard(_minhash(b))
+    """Estimated Jaccard overlap of two texts' shingle sets: the share of equal values."""
+    left, right = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
+    return float(np.count_nonzero(left == right)) / len(left)
 
 
 def band_keys(sig: bytes) -> list[int]:
