@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -65,6 +66,30 @@ def extract_with_limit(body: bytes, url: str, limit: float) -> Extracted:
         signal.signal(signal.SIGALRM, previous)
 
 
+class _Worker(multiprocessing.context.ForkServerProcess):
+    """A forkserver process that does not run the parent's `__main__` again.
+
+    multiprocessing imports the parent's main module in every spawned or forkserver child, so
+    that functions defined there can be unpickled. Ours are in crawler.pool; the main module is
+    `storywatch` (schedules.cli), whose imports (Scrapy, Twisted, SQLAlchemy, wordfreq...) cost
+    each worker ~70 MB it never uses. Hidden while the child is prepared, on the thread starting
+    it; restored before start() returns.
+    """
+
+    def start(self) -> None:
+        main = sys.modules["__main__"]
+        hidden = {name: main.__dict__.pop(name) for name in ("__spec__", "__file__") if name in main.__dict__}
+        main.__spec__ = None
+        try:
+            super().start()
+        finally:
+            main.__dict__.update(hidden)
+
+
+class _WorkerContext(multiprocessing.context.ForkServerContext):
+    Process = _Worker
+
+
 class ExtractionPool:
     """A small pool of extraction processes (forkserver: no reactor state is inherited)."""
 
@@ -74,8 +99,7 @@ class ExtractionPool:
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_WorkerContext())
 
     async def extract(self, body: bytes, url: str) -> Extracted:
         """The article in a page; ExtractionError if it has none, PageTimeout if too slow."""

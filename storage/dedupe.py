@@ -28,24 +28,19 @@ becomes candidates is 1 - (1 - J^4)^16: 0.64 at J = 0.5, 0.89 at 0.6, 0.99 at 0.
 of 5 rows) 0.55, 0.87 and 0.99, with 16 rows an article instead of 25. Pairs at J = 0.3 become
 candidates 12% of the time (6% with 25x5), and cost one signature comparison each.
 At 100k articles the table holds 1.6M rows (`make bench` prints its size and the time per
-lookup and insert).
+lookup and insert). The table work is storage.bands; this module is plain numpy, so the
+extraction workers that compute signatures load no database code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import time
 import unicodedata
 
 import numpy as np
-from sqlalchemy import bindparam, delete, insert, select
-from sqlalchemy.orm import Session
-
-from storage.models import Article, NearDuplicateBand
 
 __all__ = [
-    "NearDuplicateIndex",
     "band_keys",
     "fingerprint",
     "normalise_text",
@@ -137,61 +132,3 @@ def band_keys(sig: bytes) -> list[int]:
         for number, band in enumerate(values)
     )
     return list(dict.fromkeys(keys))
-
-
-_BANDS = NearDuplicateBand.__table__
-# Built once, so SQLAlchemy compiles each statement once (a lookup is ~1 ms of Python otherwise).
-_CANDIDATES = select(Article.id, Article.signature).where(
-    Article.id.in_(
-        select(_BANDS.c.article_id)
-        .where(_BANDS.c.band_key.in_(bindparam("keys", expanding=True)))
-        .distinct()
-    ),
-    Article.duplicate_of.is_(None),
-    Article.signature.is_not(None),
-)
-_INSERT = insert(_BANDS)
-_DELETE = delete(_BANDS).where(
-    _BANDS.c.article_id == bindparam("article_id"),
-    _BANDS.c.band_key.in_(bindparam("keys", expanding=True)),
-)
-
-
-class NearDuplicateIndex:
-    """Original articles by MinHash band (storage.models.NearDuplicateBand), in the caller's
-    transaction; `seconds` adds up the time spent here (for the crawl's stage timers)."""
-
-    def __init__(self, threshold: float = NEAR_DUPLICATE_JACCARD) -> None:
-        self.threshold = threshold
-        self.seconds = 0.0
-
-    def find(self, session: Session, sig: bytes) -> tuple[int, float] | None:
-        """The closest indexed article at or above the threshold, with its similarity (the
-        lowest id among equals)."""
-        started = time.perf_counter()
-        try:
-            stored = session.execute(_CANDIDATES, {"keys": band_keys(sig)})
-            scored = [(similarity(sig, other), key) for key, other in stored]
-            scored = [(score, key) for score, key in scored if score >= self.threshold]
-            if not scored:
-                return None
-            score, key = max(scored, key=lambda pair: (pair[0], -pair[1]))
-            return key, score
-        finally:
-            self.seconds += time.perf_counter() - started
-
-    def add(self, session: Session, article_id: int, sig: bytes) -> None:
-        """Index an original under its signature's bands."""
-        started = time.perf_counter()
-        rows = [{"band_key": key, "article_id": article_id} for key in band_keys(sig)]
-        session.execute(_INSERT, rows)
-        self.seconds += time.perf_counter() - started
-
-    def remove(self, session: Session, article_id: int, sig: bytes | None) -> None:
-        """Forget an article's bands (it became a copy, or its text changed); `sig` is the
-        signature it was indexed under."""
-        if sig is None:
-            return
-        started = time.perf_counter()
-        session.execute(_DELETE, {"article_id": article_id, "keys": band_keys(sig)})
-        self.seconds += time.perf_counter() - started

@@ -18,9 +18,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage.bands import NearDuplicateIndex
 from storage.candidates import CandidateQueue
 from storage.db import open_engine, session_factory
-from storage.dedupe import NearDuplicateIndex, fingerprint, signature
+from storage.dedupe import fingerprint, signature
 from storage.diffs import diff_texts
 from storage.lookups import find_article, known_by_key, latest_version, page_fetch
 from storage.models import (
