@@ -310,6 +310,9 @@ def _new_article(reading: _Reading, duplicate_of: int | None) -> Article:
         is_seed=snap.is_seed,
         duplicate_of=duplicate_of,
         signature=reading.signature,
+        # Empty, not unloaded: appending to them after an autoflush would load them first.
+        urls=[],
+        versions=[],
     )
 
 
