@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scaling", default="", help="comma-separated N: crawl RSS at each")
     parser.add_argument("--dedupe", default="1000,10000,100000", help="stored-article counts")
     parser.add_argument("--skip", default="", help="comma-separated: baselines,crawl,dedupe")
-    parser.add_argument("--before", default="", help="another storywatch source tree to crawl with too")
+    parser.add_argument("--before", default="", help="python of another checkout's .venv: its crawl is measured too, as [before]")
     args = parser.parse_args(argv)
     skip = set(args.skip.split(","))
     with tempfile.TemporaryDirectory(prefix="storywatch-bench-") as tmp:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import shutil
 import sys
@@ -35,12 +34,11 @@ def make_project(folder: Path, site: Site, pages: int, feed: bool = True) -> Pat
     return folder
 
 
-def crawl(project: Path, code: str | None = None) -> Measured:
-    """One `storywatch crawl --no-alerts` in a process of its own; `code`: another source tree
-    of storywatch to run (an earlier commit, for before/after figures in one sitting)."""
-    command = [sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts"]
-    env = {**os.environ, "PYTHONPATH": code} if code else None
-    return run_measured([*command, "--config", str(project / "storywatch.toml")], env=env)
+def crawl(project: Path, python: str | None = None) -> Measured:
+    """One `storywatch crawl --no-alerts` in a process of its own; `python`: the interpreter of
+    another checkout's virtualenv (an earlier commit, for before/after figures in one sitting)."""
+    command = [python or sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts"]
+    return run_measured([*command, "--config", str(project / "storywatch.toml")])
 
 
 def crawl_stats(project: Path) -> dict:

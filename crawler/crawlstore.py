@@ -34,15 +34,26 @@ class CrawlStore:
     """Extension: opens the database on first use, writes in one thread, closes it all when the
     engine stops."""
 
-    def __init__(self, database_url: str, stats=None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        stats=None,
+        call_in_reactor: Callable[..., object] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.stats = stats
+        # How the writer thread hands a failure line back (reactor.callFromThread in a crawl).
+        self.call_in_reactor = call_in_reactor or (lambda call, *args: call(*args))
         self._store: Store | None = None
         self._writer: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> CrawlStore:
-        extension = cls(crawler.settings["STORYWATCH_DATABASE_URL"], crawler.stats)
+        from twisted.internet import reactor  # the crawl's, installed by now
+
+        extension = cls(
+            crawler.settings["STORYWATCH_DATABASE_URL"], crawler.stats, reactor.callFromThread
+        )
         # engine_stopped comes after spider_closed, whose handlers still write (leftovers).
         crawler.signals.connect(extension.close, signal=signals.engine_stopped)
         return extension
@@ -72,10 +83,8 @@ class CrawlStore:
         """In the writer thread: a failed write becomes a failure line, on the reactor thread."""
         error = done.exception()
         if error is not None and self.stats is not None:
-            from twisted.internet import reactor  # the crawl's, installed by then
-
             line = f"{what}: not recorded ({type(error).__name__}: {error})"
-            reactor.callFromThread(record_failure, self.stats, line)
+            self.call_in_reactor(record_failure, self.stats, line)
 
     def close(self, spider=None) -> None:
         """Wait for the writes handed in, then close the database."""
