@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,15 +61,16 @@ def _datasketch(stored: np.ndarray, signatures: list[bytes]) -> dict:
         kept[number] = row.tobytes()
         lsh.insert(number, MinHash(hashvalues=row, scheme=SCHEME))
     memory = _rss() - before
-    started, found = time.perf_counter(), 0
+    found, times = 0, []
     for offset, sig in enumerate(signatures):
+        started = time.perf_counter()
         values = np.frombuffer(sig, dtype=np.uint64)
         candidates = lsh.query(MinHash(hashvalues=values, scheme=SCHEME))
         found += any(similarity(sig, kept[key]) >= 0.5 for key in candidates)
         kept[len(stored) + offset] = sig
         lsh.insert(len(stored) + offset, MinHash(hashvalues=values, scheme=SCHEME))
-    seconds = time.perf_counter() - started
-    return {"us": 1e6 * seconds / len(signatures), "index_mb": memory / 2**20, "found": found}
+        times.append(time.perf_counter() - started)
+    return {"us": 1e6 * statistics.median(times), "index_mb": memory / 2**20, "found": found}
 
 
 def _bands(stored: np.ndarray, signatures: list[bytes], folder: Path) -> dict:
@@ -94,19 +96,21 @@ def _bands(stored: np.ndarray, signatures: list[bytes], folder: Path) -> dict:
     raw.commit()
     index_mb = (_db_size(raw) - size_before) / 2**20
     raw.close()
-    rss_before, started, found = _rss(), time.perf_counter(), 0
+    rss_before, found, times, index_times = _rss(), 0, [], []
     for sig in signatures:
+        started, index_before = time.perf_counter(), store.near.seconds
         with store.sessions.begin() as session:
             found += store.near.find(session, sig) is not None
             article_id = session.execute(
                 insert(Article).values(title="", signature=sig).returning(Article.id)
             ).scalar_one()
             store.near.add(session, article_id, sig)
-    seconds = time.perf_counter() - started
+        index_times.append(store.near.seconds - index_before)
+        times.append(time.perf_counter() - started - index_times[-1])
     store.close()
     return {
-        "us": 1e6 * store.near.seconds / len(signatures),
-        "transaction_us": 1e6 * (seconds - store.near.seconds) / len(signatures),
+        "us": 1e6 * statistics.median(index_times),
+        "transaction_us": 1e6 * statistics.median(times),
         "index_mb": index_mb,
         "rss_growth_mb": (_rss() - rss_before) / 2**20,
         "found": found,
@@ -123,9 +127,13 @@ def one(kind: str, size: int) -> dict:
     from storage.dedupe import signature
 
     texts = _texts(MEASURED)
-    started = time.perf_counter()
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        signature(text)
+        times.append(time.perf_counter() - started)
     signatures = [signature(text) for text in texts]
-    signature_us = 1e6 * (time.perf_counter() - started) / len(texts)
+    signature_us = 1e6 * statistics.median(times)
     stored = _random_signatures(size)
     if kind == "datasketch":
         result = _datasketch(stored, signatures)
@@ -136,7 +144,7 @@ def one(kind: str, size: int) -> dict:
 
 
 def main(sizes: list[int]) -> None:
-    print("\nnear-duplicate lookup + insert per article (300 measured, 1 in 5 a copy)")
+    print("\nnear-duplicate lookup + insert per article (median of 300, 1 in 5 a copy)")
     print(f"{'index':<11} {'stored':>8} {'us/article':>11} {'index MB':>9} {'copies found':>13}")
     for kind in ("datasketch", "bands"):
         for size in sizes:

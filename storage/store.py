@@ -190,6 +190,24 @@ class Store:
             if record is not None:
                 record.last_seen_at = max(record.last_seen_at, at)
 
+    def touch_many(self, urls: list[str], at: datetime | None = None) -> None:
+        """`touch` for many URLs (the 304s of a moment of a crawl) in one transaction."""
+        at = at or utcnow()
+        keys = sorted({canonicalize_url(url) for url in urls})
+        with self.sessions.begin() as session:
+            for chunk in (keys[start : start + 500] for start in range(0, len(keys), 500)):
+                seen = select(ArticleUrl.article_id).where(ArticleUrl.url.in_(chunk))
+                session.execute(
+                    update(Article)
+                    .where(Article.id.in_(seen), Article.last_seen_at < at)
+                    .values(last_seen_at=at)
+                )
+                session.execute(
+                    update(PageFetch)
+                    .where(PageFetch.url.in_(chunk), PageFetch.last_seen_at < at)
+                    .values(last_seen_at=at)
+                )
+
     def record_page(
         self, url: str, outcome: str, etag: str | None = None, last_modified: str | None = None
     ) -> None:

@@ -71,3 +71,17 @@ def test_a_304_lowers_the_autothrottle_delay_like_a_200():
         slot = _Slot()
         throttle._adjust_delay(slot, 0.01, Response(request.url, status=status, request=request))
         assert (slot.delay < 0.5) is lowered, status
+
+
+def test_304s_move_last_seen_in_one_batch_for_articles_and_pages_read_before(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    with Store(url) as store:
+        saved = store.save(Snapshot(text=TEXT, title="t", url="https://a.example/story?utm_source=x"))
+        store.record_page("https://a.example/other", "irrelevant")
+        before = store.known("https://a.example/story")
+        store.touch_many(["https://a.example/story", "https://a.example/other/", "https://x.example/"])
+        after = store.known("https://a.example/story")
+        assert after.article_id == saved.article_id
+        assert after.last_seen_at > before.last_seen_at
+        assert store.known("https://a.example/other").last_seen_at > before.last_seen_at
+        assert after.first_seen_at == before.first_seen_at
