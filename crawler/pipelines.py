@@ -178,9 +178,11 @@ class StorePipeline:
         add_time(self.stats, "dedupe", dedupe_seconds)
         self.stats.inc_value(f"storywatch/{saved.outcome.value}")
         count(self.stats, item.source, OUTCOME_TALLY[saved.outcome])
-        if saved.outcome.value == "new":
-            new_ids = self.stats.get_value("storywatch/new_ids") or []
-            self.stats.set_value("storywatch/new_ids", [*new_ids, saved.article_id])
+        if saved.outcome.value == "new":  # appended in place: a copy each time is O(N^2)
+            new_ids = self.stats.get_value("storywatch/new_ids")
+            if new_ids is None:
+                self.stats.set_value("storywatch/new_ids", new_ids := [])
+            new_ids.append(saved.article_id)
         return item
 
 
