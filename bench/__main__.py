@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip", default="", help="comma-separated: baselines,crawl,dedupe")
     parser.add_argument("--before", default="", help="python of another checkout's .venv: its crawl is measured too, as [before]")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # each figure as it comes, into a log too
     skip = set(args.skip.split(","))
     with tempfile.TemporaryDirectory(prefix="storywatch-bench-") as tmp:
         folder = Path(tmp)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import subprocess
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -38,20 +39,22 @@ def run_measured(
     command: list[str], cwd: str | None = None, timeout: float = 3600, env: dict | None = None
 ) -> Measured:
     """Run a command to its end, sampling its process tree's RSS every 50 ms."""
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
-    watched, peak = psutil.Process(child.pid), 0
-    while child.poll() is None:
-        with contextlib.suppress(psutil.Error):
-            peak = max(peak, tree_rss(watched))
-        if time.perf_counter() - started > timeout:
-            child.kill()
-        time.sleep(POLL_SECONDS)
-    seconds = time.perf_counter() - started
-    output = child.stdout.read()
-    return Measured(seconds, peak / 2**20, output, child.returncode)
+    # Output goes to a file: a pipe nobody reads until the end blocks a talkative command.
+    with tempfile.TemporaryFile("w+") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        watched, peak = psutil.Process(child.pid), 0
+        while child.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, tree_rss(watched))
+            if time.perf_counter() - started > timeout:
+                child.kill()
+            time.sleep(POLL_SECONDS)
+        seconds = time.perf_counter() - started
+        output.seek(0)
+        return Measured(seconds, peak / 2**20, output.read(), child.returncode)
 
 
 def server_stats(base: str, reset: bool = False) -> dict:
