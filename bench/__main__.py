@@ -88,6 +88,7 @@ def storywatch_rounds(
         if measured.returncode != 0:
             print(f"bench: {label} exited {measured.returncode}:\n{measured.output[-3000:]}")
         stats.append(crawl_stats(project))
+        print(f"{label}: peak RSS by process (MB, main first): {measured.at_peak}")
         rows.append(Row(label, len(site.pages), measured.seconds, measured.peak_mb, served.get("bytes", 0), served))
     return rows, stats
 

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import psutil
@@ -24,15 +24,16 @@ class Measured:
     peak_mb: float  # the largest sum of RSS over the process and its descendants
     output: str
     returncode: int
+    at_peak: list[int] = field(default_factory=list)  # MB per process at that moment
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """RSS bytes of a process and all its descendants (shared pages counted in each)."""
-    total = 0
+def tree_rss(process: psutil.Process) -> list[int]:
+    """RSS bytes of a process and each of its descendants (shared pages counted in each)."""
+    sizes = []
     for member in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += member.memory_info().rss
-    return total
+            sizes.append(member.memory_info().rss)
+    return sizes
 
 
 def run_measured(
@@ -45,16 +46,18 @@ def run_measured(
         child = subprocess.Popen(
             command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True, env=env
         )
-        watched, peak = psutil.Process(child.pid), 0
+        watched, peak, at_peak = psutil.Process(child.pid), 0, []
         while child.poll() is None:
             with contextlib.suppress(psutil.Error):
-                peak = max(peak, tree_rss(watched))
+                sizes = tree_rss(watched)
+                if sum(sizes) > peak:
+                    peak, at_peak = sum(sizes), [size >> 20 for size in sizes]
             if time.perf_counter() - started > timeout:
                 child.kill()
             time.sleep(POLL_SECONDS)
         seconds = time.perf_counter() - started
         output.seek(0)
-        return Measured(seconds, peak / 2**20, output.read(), child.returncode)
+        return Measured(seconds, peak / 2**20, output.read(), child.returncode, at_peak)
 
 
 def server_stats(base: str, reset: bool = False) -> dict:
