@@ -21,7 +21,10 @@ original. A text's candidates are the articles sharing a band key with it; each 
 against the full 128-value signature, so the bands decide only what is compared. Why not
 datasketch's MinHashLSH in memory: at 100k articles it took 347 MB and had to be rebuilt from
 every stored signature when a process started; in the database it costs no memory, survives
-restarts, and is written in the same transaction as the article it indexes.
+restarts, and is written in the same transaction as the article it indexes. `make bench`
+(bench/dedupe.py) measured, as medians per article, lookup + insert at 1k, 10k and 100k stored:
+241, 245 and 342 us for the band table (28 MB of database at 100k), against datasketch's 306,
+320 and 323 us with 9, 90 and 962 MB of memory (its LSH and the signatures it compares).
 Why 16 bands of 4 rows (64 of the 128 values): the chance that a pair of Jaccard overlap J
 becomes candidates is 1 - (1 - J^4)^16: 0.64 at J = 0.5, 0.89 at 0.6, 0.99 at 0.7 and above
 (a syndicated copy is 0.8 or more), against datasketch's choice for this threshold (25 bands
