@@ -123,7 +123,7 @@ def build_site(folder: Path, n: int, hosts: list[str], seed: int = 7) -> Site:
         original = index - 1 - writer.random.randrange(min(index, 50)) if index else None
         copy_of = original if index % COPY_EVERY == COPY_EVERY - 1 else None
         body = writer.body(index) if copy_of is None else _syndicated(bodies[copy_of], index)
-        if copy_of is not None and copy_of % len(OUTLETS) == outlet:
+        if copy_of is not None and site.pages[copy_of].host == hosts[outlet]:
             outlet = (outlet + 1) % len(OUTLETS)  # a copy is on another outlet's site
         bodies.append(body)
         published = now - (n - index) * 60.0
