@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench
 
 # Faults, hostile input and a 10-minute soak, one line per case (~25 min; the disk-full case
 # mounts a small tmpfs and needs root). SOAK_SECONDS shortens the soak.

@@ -27,6 +27,8 @@ def to_snapshot(
     published_at: datetime | None = None,
     author: str | None = None,
     source: str | None = None,
+    text_hash: str | None = None,
+    signature: bytes | None = None,
 ) -> Snapshot:
     """A store reading of an article; explicit values win over what the page said, except the
     publication date, where the page's own (article:published_time, JSON-LD) wins."""
@@ -45,6 +47,8 @@ def to_snapshot(
         etag=etag,
         last_modified=last_modified,
         source=source,
+        text_hash=text_hash,
+        signature=signature,
     )
 
 

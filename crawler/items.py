@@ -22,4 +22,6 @@ class PageItem:
     content_type: str = "text/html"  # the media type alone, lower case
     content_type_header: str | None = None  # the raw Content-Type header: its charset decodes body
     article: Article | None = None
+    text_hash: str | None = None  # of article.text, from the extraction worker (storage.dedupe)
+    signature: bytes | None = None  # MinHash of article.text, from the extraction worker
     relevance: float | None = None

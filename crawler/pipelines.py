@@ -1,11 +1,18 @@
-"""Item pipelines: extract the article, score it against the story, store it."""
+"""Item pipelines: extract the article, score it against the story, store it.
+
+Only the relevance score runs on the reactor thread: extraction and the text's hashes run in
+the process pool (crawler.pool), the store's work in the crawl's writer thread
+(crawler.crawlstore).
+"""
 
 from __future__ import annotations
+
+import time
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler.crawlstore import crawl_store
+from crawler.crawlstore import CrawlStore, crawl_extension, crawl_store
 from crawler.extract import ExtractionError
 from crawler.failures import record_failure
 from crawler.ingest import to_snapshot
@@ -13,7 +20,8 @@ from crawler.items import HTML_TYPES, PageItem
 from crawler.pool import ExtractionPool, PageTimeout
 from crawler.rescore import rescore_rejected
 from crawler.tally import count
-from storage.records import Outcome
+from crawler.timing import add_time, timed
+from storage.records import Outcome, Saved, Snapshot
 from storage.rejections import RejectedText
 from storage.store import Store
 
@@ -66,7 +74,7 @@ class ExtractPipeline:
             self._failed(item, f"not an HTML page ({item.content_type})")
             raise NotCoverage("not_article", f"not HTML: {item.content_type}")
         try:
-            item.article = await self.pool.extract(item.body, item.url, item.content_type_header)
+            extracted = await self.pool.extract(item.body, item.url, item.content_type_header)
         except PageTimeout:
             self._failed(item, f"extraction took over {self.limit:g}s")
             raise DropItem("extraction timed out") from None
@@ -78,6 +86,10 @@ class ExtractPipeline:
         except Exception as exc:  # a page that breaks the parser must not stop the crawl
             self._failed(item, f"{type(exc).__name__}: {exc}")
             raise DropItem("extraction failed") from None
+        item.article = extracted.article
+        item.text_hash, item.signature = extracted.text_hash, extracted.signature
+        add_time(self.stats, "extract", extracted.extract_seconds)
+        add_time(self.stats, "signature", extracted.signature_seconds)
         item.body = b""  # the text is what travels on
         return item
 
@@ -124,7 +136,8 @@ class RelevancePipeline:
             self.stats.set_value("storywatch/new_ids", [*new_ids, *done.new_ids])
 
     def process_item(self, item: PageItem, spider=None) -> PageItem:
-        item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
+        with timed(self.stats, "relevance"):
+            item.relevance = self.profile.relevance(item.article.title + "\n" + item.article.text)
         if item.relevance < self.min_relevance:
             self.stats.inc_value("storywatch/irrelevant")
             count(self.stats, item.source, "not_coverage")
@@ -145,15 +158,17 @@ class RelevancePipeline:
 class StorePipeline:
     """New, updated, unchanged or duplicate: the store decides; the stats count it.
 
-    Pages dropped as not coverage are remembered too (with their validators), so an unchanged
-    irrelevant page is not read again on the next run.
+    The store's work runs in the crawl's writer thread (crawler.crawlstore); this coroutine
+    waits for it, so Scrapy's limit on items in flight holds. Pages dropped as not coverage are
+    remembered too (with their validators), so an unchanged irrelevant page is not read again on
+    the next run.
     """
 
     def __init__(self, announce: bool, stats, crawler=None) -> None:
         self.announce = announce
         self.stats = stats
         self.crawler = crawler
-        self.store: Store | None = None
+        self.writer: CrawlStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -162,15 +177,21 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self, spider=None) -> None:
-        self.store = crawl_store(self.crawler)  # the crawl's one Store, closed by its owner
+        self.writer = crawl_extension(self.crawler)  # the crawl's one Store and writer thread
 
     def item_dropped(self, item, response, exception, spider=None) -> None:
         if isinstance(exception, NotCoverage) and isinstance(item, PageItem):
-            self.store.record_page(
-                item.url, exception.outcome, item.etag, item.last_modified, exception.kept
+            self.writer.write_later(
+                Store.record_page,
+                item.url,
+                exception.outcome,
+                item.etag,
+                item.last_modified,
+                exception.kept,
+                what=f"page {item.url}",
             )
 
-    def process_item(self, item: PageItem, spider=None) -> PageItem:
+    async def process_item(self, item: PageItem, spider=None) -> PageItem:
         snapshot = to_snapshot(
             item.article,
             url=item.url,
@@ -180,11 +201,28 @@ class StorePipeline:
             last_modified=item.last_modified,
             published_at=item.published_at,
             source=item.source,
+            text_hash=item.text_hash,
+            signature=item.signature,
         )
-        saved = self.store.save(snapshot, announce=self.announce)
+        saved, store_seconds, dedupe_seconds = await self.writer.write(
+            _save, snapshot, self.announce
+        )
+        add_time(self.stats, "store", store_seconds)
+        add_time(self.stats, "dedupe", dedupe_seconds)
         self.stats.inc_value(f"storywatch/{saved.outcome.value}")
         count(self.stats, item.source, OUTCOME_TALLY[saved.outcome])
-        if saved.outcome.value == "new":
-            new_ids = self.stats.get_value("storywatch/new_ids") or []
-            self.stats.set_value("storywatch/new_ids", [*new_ids, saved.article_id])
+        if saved.outcome.value == "new":  # appended in place: a copy each time is O(N^2)
+            new_ids = self.stats.get_value("storywatch/new_ids")
+            if new_ids is None:
+                self.stats.set_value("storywatch/new_ids", new_ids := [])
+            new_ids.append(saved.article_id)
         return item
+
+
+def _save(store: Store, snapshot: Snapshot, announce: bool) -> tuple[Saved, float, float]:
+    """In the writer thread: save, and the seconds spent outside and inside the near-duplicate
+    index."""
+    started, near = time.perf_counter(), store.near_seconds
+    saved = store.save(snapshot, announce=announce)
+    dedupe = store.near_seconds - near
+    return saved, time.perf_counter() - started - dedupe, dedupe

@@ -75,8 +75,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.ConditionalAutoThrottle": 0,
     "crawler.crawlstore.CrawlStore": 100,
     "crawler.budget.DownloadsAtBudget": 200,
+    "crawler.timing.FetchTimer": 250,
     "crawler.progress.ProgressLine": 500,
 }
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalKeyFingerprinter"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -68,7 +69,7 @@ class Article(Base):
     relevance: Mapped[float | None] = mapped_column(Float)
     is_seed: Mapped[bool] = mapped_column(default=False)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
-    # MinHash signature of the latest text; the near-duplicate index is rebuilt from these.
+    # MinHash signature of the latest text (storage.dedupe); its bands are NearDuplicateBand rows.
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article", cascade="all")
@@ -78,6 +79,22 @@ class Article(Base):
 
     def __repr__(self) -> str:
         return f"<Article {self.id} {self.canonical_url or self.seed_file!r} {self.title[:40]!r}>"
+
+
+class NearDuplicateBand(Base):
+    """One LSH band of an original article's signature (storage.dedupe): a key shared with an
+    article is a near-duplicate candidate. Only originals are indexed."""
+
+    __tablename__ = "near_duplicate_bands"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the row: no rowid b-tree beside it
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id"), primary_key=True, autoincrement=False
+    )
+
+    def __repr__(self) -> str:
+        return f"<NearDuplicateBand {self.band_key} -> {self.article_id}>"
 
 
 class ArticleUrl(Base):

@@ -25,6 +25,10 @@ class Snapshot:
     last_modified: str | None = None
     fetched_at: datetime | None = None
     source: str | None = None  # the configured source that found it
+    # storage.dedupe's fingerprint and signature of `text`, when the caller computed them
+    # already (the crawler's extraction workers do); else save() computes them.
+    text_hash: str | None = None
+    signature: bytes | None = None
 
     @property
     def is_seed(self) -> bool:

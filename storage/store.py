@@ -18,9 +18,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage.bands import NearDuplicateIndex
 from storage.candidates import CandidateQueue
 from storage.db import open_engine, session_factory
-from storage.dedupe import NearDuplicateIndex, fingerprint, signature
+from storage.dedupe import fingerprint, signature
 from storage.diffs import diff_texts
 from storage.edits import is_edit
 from storage.lookups import find_article, known_by_key, latest_version, page_fetch
@@ -44,6 +45,13 @@ __all__ = ["Known", "Outcome", "Saved", "Snapshot", "Store", "find_article"]
 
 # A reading with less than this share of the stored text is an outage, not an edit.
 TRUNCATION_RATIO = 0.5
+# Database URLs this process brought to the newest migration: a command's later Stores (the
+# crawl's own) skip the check. An in-memory SQLite database is new each time.
+_MIGRATED: set[str] = set()
+
+
+def _needs_migration(url: str) -> bool:
+    return url not in _MIGRATED or ":memory:" in url or url.rstrip("/") == "sqlite:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +67,14 @@ class _Reading:
 
 
 class Store:
-    """Articles in a SQL database, with the near-duplicate index kept beside it.
-
-    The index is built from the stored signatures when the first reading needs it, so opening
-    a store to read (status, export, diff) costs nothing.
-    """
+    """Articles in a SQL database, with the near-duplicate index (storage.dedupe) beside them."""
 
     def __init__(self, url: str) -> None:
-        self.engine = open_engine(url)
+        self.engine = open_engine(url, migrate=_needs_migration(url))
+        _MIGRATED.add(url)
         self.sessions = session_factory(self.engine)
         self.candidates = CandidateQueue(self.sessions)
-        self._index: NearDuplicateIndex | None = None
+        self.near = NearDuplicateIndex()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -87,16 +92,9 @@ class Store:
         self.close()
 
     @property
-    def _near(self) -> NearDuplicateIndex:
-        if self._index is None:
-            self._index = NearDuplicateIndex()
-            query = select(Article.id, Article.signature).where(
-                Article.duplicate_of.is_(None), Article.signature.is_not(None)
-            )
-            with self.sessions() as session:
-                for article_id, sig in session.execute(query):
-                    self._index.add(article_id, sig)
-        return self._index
+    def near_seconds(self) -> float:
+        """Seconds spent in the near-duplicate index so far (the crawl's dedupe stage)."""
+        return self.near.seconds
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -105,19 +103,27 @@ class Store:
         reading = _read(snapshot)
         with self.sessions.begin() as session:
             article = _find_known(session, reading)
+            indexed = article.signature if article is not None else None
             if article is not None:
                 saved = _revisit(session, article, reading, announce)
             else:
                 saved = self._add(session, reading, announce)
             if snapshot.source and saved.outcome is not Outcome.TRUNCATED:
                 _credit_source(session, saved.article_id, snapshot.source, reading.at)
-        if saved.replaced_original is not None:
-            self._near.remove(saved.replaced_original)
-        if saved.duplicate_of is None and (
-            saved.outcome in (Outcome.NEW, Outcome.UPDATED) or saved.replaced_original
-        ):
-            self._near.add(saved.article_id, reading.signature)  # only once committed
+            self._reindex(session, saved, reading.signature, indexed)
         return saved
+
+    def _reindex(self, session: Session, saved: Saved, sig: bytes, indexed: bytes | None) -> None:
+        """Originals only, each under its latest text's signature, in the save's transaction."""
+        if saved.replaced_original is not None:
+            old = session.get(Article, saved.replaced_original)
+            self.near.remove(session, old.id, old.signature)
+        if saved.duplicate_of is not None:
+            return
+        if saved.outcome is Outcome.UPDATED:
+            self.near.remove(session, saved.article_id, indexed)
+        if saved.outcome in (Outcome.NEW, Outcome.UPDATED) or saved.replaced_original:
+            self.near.add(session, saved.article_id, sig)
 
     def _add(self, session: Session, reading: _Reading, announce: bool) -> Saved:
         original = self._find_copy(session, reading)
@@ -150,7 +156,7 @@ class Store:
         ).first()
         if exact is not None:
             return exact
-        near = self._near.find(reading.signature)
+        near = self.near.find(session, reading.signature)
         return session.get(Article, near[0]) if near else None
 
     # --- reading -----------------------------------------------------------------------------
@@ -192,6 +198,24 @@ class Store:
             record = find_article(session, url) or page_fetch(session, url)
             if record is not None:
                 record.last_seen_at = max(record.last_seen_at, at)
+
+    def touch_many(self, urls: list[str], at: datetime | None = None) -> None:
+        """`touch` for many URLs (the 304s of a moment of a crawl) in one transaction."""
+        at = at or utcnow()
+        keys = sorted({canonicalize_url(url) for url in urls})
+        with self.sessions.begin() as session:
+            for chunk in (keys[start : start + 500] for start in range(0, len(keys), 500)):
+                seen = select(ArticleUrl.article_id).where(ArticleUrl.url.in_(chunk))
+                session.execute(
+                    update(Article)
+                    .where(Article.id.in_(seen), Article.last_seen_at < at)
+                    .values(last_seen_at=at)
+                )
+                session.execute(
+                    update(PageFetch)
+                    .where(PageFetch.url.in_(chunk), PageFetch.last_seen_at < at)
+                    .values(last_seen_at=at)
+                )
 
     def record_page(
         self,
@@ -263,8 +287,8 @@ def _read(snapshot: Snapshot) -> _Reading:
         snapshot=snapshot,
         canonical_url=canonical,
         url_keys=keys,
-        text_hash=fingerprint(snapshot.text),
-        signature=signature(snapshot.text),
+        text_hash=snapshot.text_hash or fingerprint(snapshot.text),
+        signature=snapshot.signature or signature(snapshot.text),
         at=snapshot.fetched_at or utcnow(),
     )
 
@@ -320,6 +344,9 @@ def _new_article(reading: _Reading, duplicate_of: int | None) -> Article:
         is_seed=snap.is_seed,
         duplicate_of=duplicate_of,
         signature=reading.signature,
+        # Empty, not unloaded: appending to them after an autoflush would load them first.
+        urls=[],
+        versions=[],
     )
 
 

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from crawler.pool import ExtractionPool, PageTimeout
+from storage.dedupe import signature
 from tests.pages import styled_pages
 
 
@@ -27,7 +28,8 @@ def test_a_page_over_the_limit_fails_and_the_next_page_is_extracted():
         assert time.monotonic() - started < 10
         page = styled_pages()[0]
         pool.limit = 20
-        article = asyncio.run(pool.extract(page.html.encode(), "http://127.0.0.2/ok"))
-        assert page.body_sentences[0] in article.text
+        extracted = asyncio.run(pool.extract(page.html.encode(), "http://127.0.0.2/ok"))
+        assert page.body_sentences[0] in extracted.article.text
+        assert extracted.signature == signature(extracted.article.text)  # what the store uses
     finally:
         pool.close()

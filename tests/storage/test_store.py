@@ -89,7 +89,7 @@ def test_syndicated_copy_on_another_outlet_is_a_duplicate(store):
     assert (unrelated.outcome, unrelated.duplicate_of) == (Outcome.NEW, None)
 
 
-def test_near_duplicate_index_is_rebuilt_from_the_database(tmp_path):
+def test_near_duplicate_index_survives_a_restart(tmp_path):
     url = f"sqlite:///{tmp_path / 'index.db'}"
     with Store(url) as first:
         original = first.save(reading())
