@@ -105,7 +105,10 @@ class Store:
             article = _find_known(session, reading)
             indexed = article.signature if article is not None else None
             if article is not None:
-                saved = _revisit(session, article, reading, announce)
+                # Reached by an alias URL (a same-site copy stored as this article): another
+                # rendering, never an edit; corrections come through the article's own URL.
+                alias = bool(article.canonical_url) and article.canonical_url != reading.canonical_url
+                saved = _revisit(session, article, reading, announce, as_alias=alias)
             else:
                 saved = self._add(session, reading, announce)
             if snapshot.source and saved.outcome is not Outcome.TRUNCATED:

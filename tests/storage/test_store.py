@@ -236,3 +236,16 @@ def test_waiting_candidates_are_kept_per_source_and_replaced_whole(store):
     assert store.candidates.count() == {"feed": 1}
     store.candidates.replace("feed", [])
     assert store.candidates.waiting("feed") == []
+
+
+def test_an_alias_read_again_never_makes_a_version_of_its_article(store):
+    original = store.save(reading())
+    # The same outlet's other URL with a near-identical text (a print view, another section).
+    alias_text = STORY + "\n\nPrinted from Pulse."
+    alias_url = "https://pulse.example/print/kutcher-sora-unions"
+    first = store.save(reading(text=alias_text, url=alias_url))
+    again = store.save(reading(text=alias_text + " Page 1 of 1.", url=alias_url))
+    assert first.article_id == again.article_id == original.article_id
+    assert (first.outcome, again.outcome) == (Outcome.UNCHANGED, Outcome.UNCHANGED)
+    corrected = store.save(reading(text=STORY + "\n\nCorrection: the union has 4,000 members."))
+    assert (corrected.outcome, corrected.version) == (Outcome.UPDATED, 2)
