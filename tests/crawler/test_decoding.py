@@ -100,7 +100,8 @@ def test_extraction_gets_the_decoded_text():
     body = story_body(0, "Jürgen Köhler meets Hélène Bérard about Sora")
     html = render(PULSE_STYLE, body).replace('<meta charset="utf-8">', "")
     raw = html.encode("cp1252", errors="replace")
-    article = extract_with_limit(raw, "http://127.0.0.2/a", 20.0, "text/html; charset=iso-8859-1")
+    latin1 = "text/html; charset=iso-8859-1"
+    article = extract_with_limit(raw, "http://127.0.0.2/a", 20.0, latin1).article
     assert article.title.startswith("Jürgen Köhler meets Hélène Bérard")
     assert clean_html(decode_html(raw, "text/html; charset=latin1")).title == article.title
 
