@@ -55,3 +55,15 @@ def test_crawl_lock_is_an_advisory_lock(pg_url):
         pass
     with crawl_lock(pg_url, Path("/nonexistent")):
         pass  # released when the first holder left
+
+
+def test_concurrent_first_opens_on_postgresql_migrate_once(pg_url):
+    from tests.storage.test_first_open import _open_together
+
+    results = _open_together(pg_url, processes=4)
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr[-400:] for r in results]
+    engine = create_engine(pg_url)
+    with engine.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    engine.dispose()
+    assert len(versions) == 1
