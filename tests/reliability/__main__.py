@@ -18,6 +18,7 @@ CASES = {
     "smtp": faults.smtp,
     "locked": faults.locked,
     "diskfull": faults.disk_full,
+    "readonly": faults.read_only,
     "bounds": bounds.run,
     "fuzz": bounds.fuzz,
     "soak": soak.run,

@@ -234,3 +234,40 @@ def disk_full() -> bool:
         f"full run: exit {full.returncode}, {len(said)} line(s) naming it, integrity "
         f"{verdict}; after space returned: exit {after.returncode}, {stored} of 3 stored",
     )
+
+
+def read_only() -> bool:
+    """The database on a read-only file system (a read-only bind mount; root ignores file
+    modes): crawl and status say so in one line, no traceback; writable again, the next run
+    stores what was missed."""
+    with ReplicaWeb() as web:
+        site = web.outlet("readonly")
+        story = site.put("/2024/06/kutcher-sora-ro", _page(0, "Read only"))
+        feed = site.put("/feed.xml", rss("RO", []), FEED)
+        project = new_project(
+            f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "feed"\nurl = "{feed}"\n'
+        )
+        data = project / "data"
+        first = storywatch(project, "crawl", "--no-alerts")  # makes the database
+        site.put("/feed.xml", rss("RO", [Entry(story, "K S", time.time())]), FEED)
+        bound = subprocess.run(["mount", "--bind", str(data), str(data)], capture_output=True)
+        if bound.returncode != 0:
+            return report("read-only database", False, "no bind mount allowed here")
+        try:
+            subprocess.run(["mount", "-o", "remount,ro,bind", str(data)], capture_output=True)
+            crawl = storywatch(project, "crawl", "--no-alerts")
+            status = storywatch(project, "status")
+        finally:
+            subprocess.run(["umount", "-l", str(data)], capture_output=True)
+        after = storywatch(project, "crawl", "--no-alerts")
+        stored = query(project, "SELECT count(*) FROM articles WHERE seed_file IS NULL")[0][0]
+    lines = crawl.stderr.strip().splitlines()
+    ok = first.returncode == 0 and crawl.returncode != 0 and len(lines) == 1
+    ok = ok and not any("Traceback" in r.stderr for r in (crawl, status))
+    ok = ok and after.returncode == 0 and stored == 1 and integrity(project) == "ok"
+    return report(
+        "read-only database",
+        ok,
+        f"crawl: exit {crawl.returncode}, {len(lines)} line ({lines[0][:80] if lines else ''}); "
+        f"status: exit {status.returncode}; writable again: {stored} of 1 stored",
+    )
