@@ -10,6 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
+from crawler.budget import drop_waiting_downloads
 from crawler.config import Config
 from crawler.failures import failure_lines
 from crawler.profile import StoryProfile
@@ -19,6 +20,19 @@ from crawler.tally import source_tallies
 
 # The run's status when the crawl did not finish, by Scrapy's finish_reason.
 STOP_STATUS = {"shutdown": "interrupted", "closespider_timeout": "timed out"}
+
+
+class StoppingProcess(CrawlerProcess):
+    """A CrawlerProcess whose stop signal also drops the downloads queued in slots, so a
+    stopped crawl takes no new pages and ends once those in flight end (each within
+    DOWNLOAD_TIMEOUT), as the README promises."""
+
+    def _signal_shutdown(self, signum: int, frame) -> None:
+        from twisted.internet import reactor
+
+        for crawler in list(self.crawlers):
+            reactor.callFromThread(drop_waiting_downloads, crawler, "the crawl was stopped")
+        super()._signal_shutdown(signum, frame)
 
 
 @dataclass
@@ -63,7 +77,7 @@ def run_crawl(
     if not config.sources:
         return CrawlResult()
     settings = crawl_settings(config, announce=announce, verbose=verbose, progress=progress)
-    process = CrawlerProcess(settings)
+    process = StoppingProcess(settings)
     crawler = process.create_crawler(CoverageSpider)
     process.crawl(crawler, config=config, profile=profile, since=since)
     process.start()

@@ -242,14 +242,19 @@ def _shown(database_url: str) -> str:
     return make_url(database_url).render_as_string(hide_password=True)
 
 
+def _cell(text: str, width: int) -> str:
+    """A table cell: web text on one line (CR, LF and tabs folded to spaces), cut to width."""
+    return " ".join(text.split())[:width]
+
+
 def coverage_table(articles) -> str:
     """New coverage as a table: title, outlet, date."""
     if not articles:
         return "no new coverage"
     rows = [
         (
-            a.title[:70],
-            (a.outlet or a.site or "")[:24],
+            _cell(a.title, 70),
+            _cell(a.outlet or a.site or "", 24),
             f"{a.published_at:%Y-%m-%d}" if a.published_at else "",
         )
         for a in articles

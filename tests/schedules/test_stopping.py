@@ -66,3 +66,38 @@ def test_status_shows_a_running_daemon_and_no_next_run_once_it_stops(project, tm
     after = storywatch(project, "status").stdout
     assert "daemon: not running (no run is scheduled)" in after
     assert "next scheduled run" not in after
+
+
+def test_sigterm_takes_no_new_pages_and_ends_when_those_in_flight_end(project):
+    release = threading.Event()
+    with ReplicaWeb() as web:
+        outlet = web.outlet("queued")
+
+        def held(handler) -> None:
+            release.wait(60)
+            send(handler, 200, render(PULSE_STYLE, story_body(0, "Held")).encode())
+
+        pages = [outlet.handle(f"/2024/06/kutcher-sora-held-{n}", held) for n in range(6)]
+        entries = [Entry(page, "K S", time.time()) for page in pages]
+        feed = outlet.put("/feed.xml", rss("Queued", entries))
+        write_config(
+            project,
+            f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "feed"\nurl = "{feed}"\n',
+        )
+        command = [sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts", "--config"]
+        crawl = subprocess.Popen(
+            [*command, str(project / "storywatch.toml")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # Two in flight (2 per site), four queued in the downloader's slot.
+        wait_for(lambda: len(outlet.fetched("/2024/06/")) == 2, what="two pages in flight")
+        crawl.send_signal(signal.SIGTERM)
+        time.sleep(1.0)  # the signal is taken while both are still held
+        release.set()
+        out, err = crawl.communicate(timeout=60)
+        requested = outlet.fetched("/2024/06/")
+    assert crawl.returncode == 0, err
+    assert len(requested) == 2, requested  # the queued four were never requested
+    assert "interrupted; database:" in out

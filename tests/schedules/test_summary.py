@@ -28,3 +28,20 @@ def test_a_row_per_source_with_the_columns_that_matter():
 
 def test_no_sources_no_table():
     assert source_table({}) == []
+
+
+def test_the_coverage_table_keeps_web_text_on_one_line():
+    from types import SimpleNamespace
+
+    from schedules.cli import coverage_table
+
+    hostile = SimpleNamespace(
+        title="Kutcher\r\nX-Injected: 1\tand Sora",
+        outlet="Evil\rOutlet\nX",
+        site=None,
+        published_at=None,
+    )
+    table = coverage_table([hostile]).splitlines()
+    assert len(table) == 3  # the heading, the column names, one row
+    assert "\r" not in "".join(table)
+    assert table[2].split("  ")[1] == "Kutcher X-Injected: 1 and Sora"
