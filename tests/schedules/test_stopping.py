@@ -16,28 +16,40 @@ from tests.crawler.replica_site import PULSE_STYLE, render, story_body
 from tests.schedules.test_daemon import start_daemon, stop, wait_for
 
 
+def start_crawl(project, feed: str) -> subprocess.Popen:
+    """`storywatch crawl` of one feed, as a process of its own, its output captured."""
+    write_config(
+        project,
+        f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "feed"\nurl = "{feed}"\n',
+    )
+    command = [sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts", "--config"]
+    return subprocess.Popen(
+        [*command, str(project / "storywatch.toml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def held_until(release: threading.Event):
+    """A handler that answers an article page once `release` is set (60 s at most)."""
+
+    def held(handler) -> None:
+        release.wait(60)
+        send(handler, 200, render(PULSE_STYLE, story_body(0, "Held")).encode())
+
+    return held
+
+
 def test_sigterm_ends_a_crawl_as_interrupted_and_says_so(project):
     release = threading.Event()
     with ReplicaWeb() as web:
         outlet = web.outlet("held")
 
-        def held(handler) -> None:
-            release.wait(30)
-            send(handler, 200, render(PULSE_STYLE, story_body(0, "Held")).encode())
-
+        held = held_until(release)
         page = outlet.handle("/2024/06/kutcher-sora-held", held)
         feed = outlet.put("/feed.xml", rss("Held", [Entry(page, "K S", time.time())]))
-        write_config(
-            project,
-            f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "feed"\nurl = "{feed}"\n',
-        )
-        command = [sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts", "--config"]
-        crawl = subprocess.Popen(
-            [*command, str(project / "storywatch.toml")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        crawl = start_crawl(project, feed)
         wait_for(lambda: outlet.fetched("/2024/06/"), what="the held page requested")
         crawl.send_signal(signal.SIGTERM)
         time.sleep(0.5)  # the signal is taken before the page in flight comes back
@@ -73,24 +85,11 @@ def test_sigterm_takes_no_new_pages_and_ends_when_those_in_flight_end(project):
     with ReplicaWeb() as web:
         outlet = web.outlet("queued")
 
-        def held(handler) -> None:
-            release.wait(60)
-            send(handler, 200, render(PULSE_STYLE, story_body(0, "Held")).encode())
-
+        held = held_until(release)
         pages = [outlet.handle(f"/2024/06/kutcher-sora-held-{n}", held) for n in range(6)]
         entries = [Entry(page, "K S", time.time()) for page in pages]
         feed = outlet.put("/feed.xml", rss("Queued", entries))
-        write_config(
-            project,
-            f'[crawl]\nallow_private_addresses = true\n[[sources]]\nkind = "feed"\nurl = "{feed}"\n',
-        )
-        command = [sys.executable, "-m", "schedules.cli", "crawl", "--no-alerts", "--config"]
-        crawl = subprocess.Popen(
-            [*command, str(project / "storywatch.toml")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        crawl = start_crawl(project, feed)
         # Two in flight (2 per site), four queued in the downloader's slot.
         wait_for(lambda: len(outlet.fetched("/2024/06/")) == 2, what="two pages in flight")
         crawl.send_signal(signal.SIGTERM)
